@@ -1,0 +1,91 @@
+# lianjie — plain GNU make + pkg-config.
+#   make run    build, then start a demo world on SQLite at http://127.0.0.1:8080
+#   make test   build (with ASan/UBSan) and run the unit and end-to-end tests
+# Other targets: all asan unit e2e bench format format-check clean deps
+# Warnings are errors when CI=true or DEV=1.
+
+PKGS      := libh2o-evloop libcjson sqlite3 libcrypto
+DEB_BUILD := gcc make pkg-config libh2o-evloop-dev libcjson-dev libsqlite3-dev libssl-dev
+DEB_TEST  := libcriterion-dev nodejs
+CC        ?= cc
+
+WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wvla -Wwrite-strings -Wno-unused-parameter -fno-common
+ifneq ($(filter true 1,$(CI) $(DEV)),)
+WARN += -Werror
+endif
+
+MODE ?= release
+ifeq ($(MODE),asan)
+OPT := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+OPT := -O2 -g
+endif
+
+BUILD   := build/$(MODE)
+SRCS    := $(shell find src -name '*.c' | sort)
+OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
+LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS))
+BIN     := $(BUILD)/lianjie
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  = $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP
+LDLIBS  = $(PKG_LIBS) -lpthread -lm
+
+.PHONY: all run test unit e2e asan bench format format-check clean deps deps-test
+
+all: deps $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+-include $(OBJS:.o=.d)
+
+# Installs what the build needs when it is missing (Debian; root or sudo).
+deps:
+	@tools/deps.sh $(DEB_BUILD)
+
+deps-test: deps
+	@tools/deps.sh $(DEB_TEST)
+
+run: all
+	$(BIN) serve --demo --data ./lianjie-data --listen 127.0.0.1:8080
+
+asan:
+	@$(MAKE) --no-print-directory MODE=asan all
+
+# unit tests (Criterion) link the server's objects minus main.o
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BIN  := $(BUILD)/unit-tests
+$(UNIT_BIN): $(UNIT_SRCS) $(LIBOBJS)
+	$(CC) $(CFLAGS) -Isrc -o $@ $(UNIT_SRCS) $(LIBOBJS) $(LDLIBS) $$(pkg-config --libs criterion)
+
+unit: deps-test
+	@$(MAKE) --no-print-directory MODE=asan build/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 build/asan/unit-tests --jobs 2
+
+e2e: deps-test
+	@$(MAKE) --no-print-directory MODE=asan build/asan/lianjie
+	LIANJIE_BIN=$(CURDIR)/build/asan/lianjie node --test --test-concurrency=2 tests/e2e/
+
+test: deps-test
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory e2e
+
+bench: all
+	bench/run.sh
+
+format:
+	clang-format -i $(SRCS) $(wildcard src/*/*.h) $(UNIT_SRCS)
+
+format-check:
+	clang-format --dry-run -Werror $(SRCS) $(wildcard src/*/*.h)
+
+clean:
+	rm -rf build

@@ -1,0 +1,22 @@
+/* api_common: small facts shared by the handlers */
+#include "api.h"
+#include "../core/clock.h"
+
+#include <stdio.h>
+
+static char public_ip[64] = "127.0.0.1";
+
+int64_t api_now(void)
+{
+    return clock_now();
+}
+
+const char *api_public_ip(void)
+{
+    return public_ip;
+}
+
+void api_set_public_ip(const char *ip)
+{
+    snprintf(public_ip, sizeof(public_ip), "%s", ip);
+}

@@ -1,0 +1,52 @@
+/* render: see render.h */
+#include "render.h"
+
+static void kv(struct buf *b, const char *key, const char *val, int comma)
+{
+    if (comma)
+        buf_putc(b, ',');
+    buf_json_cstr(b, key);
+    buf_putc(b, ':');
+    buf_json_cstr(b, val);
+}
+
+void render_open_account(struct buf *b, const struct open_account *o)
+{
+    buf_putc(b, '{');
+    kv(b, "appid", o->appid, 0);
+    kv(b, "name", o->name, 1);
+    buf_printf(b, ",\"created_at\":%lld}", (long long)o->created_at);
+}
+
+void render_account(struct buf *b, const struct account *a, int with_secret)
+{
+    buf_putc(b, '{');
+    kv(b, "appid", a->appid, 0);
+    if (with_secret)
+        kv(b, "secret", a->secret, 1);
+    kv(b, "original_id", a->original_id, 1);
+    kv(b, "name", a->name, 1);
+    kv(b, "type", a->type, 1);
+    buf_printf(b, ",\"verified\":%s", a->verified ? "true" : "false");
+    kv(b, "avatar", a->avatar, 1);
+    kv(b, "open_appid", a->open_appid, 1);
+    kv(b, "server_url", a->server_url, 1);
+    kv(b, "msg_mode", a->msg_mode, 1);
+    kv(b, "ip_whitelist", a->ip_whitelist, 1);
+    buf_printf(b, ",\"created_at\":%lld}", (long long)a->created_at);
+}
+
+void render_user(struct buf *b, const struct user *u)
+{
+    buf_printf(b, "{\"id\":%lld", (long long)u->id);
+    kv(b, "username", u->username, 1);
+    kv(b, "nickname", u->nickname, 1);
+    kv(b, "avatar", u->avatar, 1);
+    buf_printf(b, ",\"sex\":%d", u->sex);
+    kv(b, "language", u->language, 1);
+    kv(b, "country", u->country, 1);
+    kv(b, "province", u->province, 1);
+    kv(b, "city", u->city, 1);
+    buf_printf(b, ",\"has_password\":%s", u->password_hash[0] ? "true" : "false");
+    buf_printf(b, ",\"created_at\":%lld}", (long long)u->created_at);
+}

@@ -1,0 +1,13 @@
+/* render: JSON objects for entities, shared by the operator API and the CLI (no HTTP here). */
+#ifndef LJ_RENDER_H
+#define LJ_RENDER_H
+
+#include "../store/store.h"
+#include "../util/buf.h"
+
+void render_open_account(struct buf *b, const struct open_account *o);
+/* with_secret: the operator sees it; nobody else does */
+void render_account(struct buf *b, const struct account *a, int with_secret);
+void render_user(struct buf *b, const struct user *u);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * cmd_admin: `lianjie admin [--data DIR] <noun> <verb> [options]`, straight on the store
+ * (safe beside a running server: SQLite WAL). Prints JSON, one object per line.
+ *
+ *   open-account create --name N | list
+ *   account create --name N [--type service|subscription] [--verified] [--open APPID]
+ *   account list | show --appid A | reset-secret --appid A | bind --appid A --open APPID
+ *   account whitelist --appid A --ips "IP,IP"      (empty --ips "" allows all)
+ *   user create --username U [--password P] [--nickname N] | list | password --id N --password P
+ *   operator-key
+ */
+#include "cli.h"
+#include "../api/render.h"
+#include "../core/accounts.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/parse.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct admin_ctx {
+    int argc;
+    char **argv;
+    struct store *s;
+};
+
+static const char *opt(struct admin_ctx *c, const char *name)
+{
+    return cli_opt(c->argc, c->argv, name);
+}
+
+static int need(struct admin_ctx *c, const char *name, const char **out)
+{
+    *out = opt(c, name);
+    if (*out)
+        return 0;
+    fprintf(stderr, "lianjie admin: missing --%s\n", name);
+    return ERR_ARGUMENT_INVALID;
+}
+
+static void emit(struct buf *b)
+{
+    printf("%s\n", b->ptr);
+    buf_release(b);
+}
+
+static void out_open(void *arg, const struct open_account *o)
+{
+    struct buf b = BUF_INIT;
+    render_open_account(&b, o);
+    emit(&b);
+}
+
+static void out_account(void *arg, const struct account *a)
+{
+    struct buf b = BUF_INIT;
+    render_account(&b, a, 1);
+    emit(&b);
+}
+
+static void out_user(void *arg, const struct user *u)
+{
+    struct buf b = BUF_INIT;
+    render_user(&b, u);
+    emit(&b);
+}
+
+static int open_account_cmd(struct admin_ctx *c, const char *verb)
+{
+    if (strcmp(verb, "list") == 0)
+        return store_open_account_list(c->s, out_open, NULL);
+    struct open_account o = {0};
+    const char *name;
+    if (strcmp(verb, "create") != 0 || need(c, "name", &name) != 0)
+        return ERR_ARGUMENT_INVALID;
+    snprintf(o.name, sizeof(o.name), "%s", name);
+    int rc = accounts_open_create(c->s, &o);
+    if (rc == 0)
+        out_open(NULL, &o);
+    return rc;
+}
+
+static int account_create(struct admin_ctx *c)
+{
+    struct account a = {0};
+    const char *name, *type = opt(c, "type"), *open = opt(c, "open");
+    if (need(c, "name", &name) != 0)
+        return ERR_ARGUMENT_INVALID;
+    snprintf(a.name, sizeof(a.name), "%s", name);
+    snprintf(a.type, sizeof(a.type), "%s", type ? type : "service");
+    snprintf(a.open_appid, sizeof(a.open_appid), "%s", open ? open : "");
+    a.verified = cli_flag(c->argc, c->argv, "verified");
+    int rc = accounts_create(c->s, &a);
+    if (rc == 0)
+        out_account(NULL, &a);
+    return rc;
+}
+
+static int account_update(struct admin_ctx *c, const char *verb, const char *appid)
+{
+    const char *v;
+    int rc;
+    char secret[33];
+    if (strcmp(verb, "reset-secret") == 0)
+        rc = accounts_reset_secret(c->s, appid, secret);
+    else if (strcmp(verb, "bind") == 0)
+        rc = need(c, "open", &v) ?: accounts_bind_open(c->s, appid, v);
+    else if (strcmp(verb, "whitelist") == 0)
+        rc = need(c, "ips", &v) ?: accounts_set_whitelist(c->s, appid, v);
+    else if (strcmp(verb, "show") == 0)
+        rc = 0;
+    else
+        return ERR_ARGUMENT_INVALID;
+    struct account a;
+    if (rc == 0 && (rc = store_account_get(c->s, appid, &a)) == 0)
+        out_account(NULL, &a);
+    return rc;
+}
+
+static int account_cmd(struct admin_ctx *c, const char *verb)
+{
+    const char *appid;
+    if (strcmp(verb, "list") == 0)
+        return store_account_list(c->s, out_account, NULL);
+    if (strcmp(verb, "create") == 0)
+        return account_create(c);
+    if (need(c, "appid", &appid) != 0)
+        return ERR_ARGUMENT_INVALID;
+    return account_update(c, verb, appid);
+}
+
+static int user_cmd(struct admin_ctx *c, const char *verb)
+{
+    const char *v, *pw;
+    if (strcmp(verb, "list") == 0)
+        return store_user_list(c->s, out_user, NULL);
+    struct user u = {0};
+    int rc;
+    if (strcmp(verb, "create") == 0) {
+        const char *nick = opt(c, "nickname");
+        if (need(c, "username", &v) != 0)
+            return ERR_ARGUMENT_INVALID;
+        snprintf(u.username, sizeof(u.username), "%s", v);
+        snprintf(u.nickname, sizeof(u.nickname), "%s", nick ? nick : "");
+        rc = accounts_user_create(c->s, &u, opt(c, "password"));
+    } else if (strcmp(verb, "password") == 0) {
+        if (need(c, "id", &v) != 0 || need(c, "password", &pw) != 0 ||
+            parse_i64(v, strlen(v), &u.id) != 0)
+            return ERR_ARGUMENT_INVALID;
+        rc = accounts_user_set_password(c->s, u.id, pw);
+        if (rc == 0)
+            rc = store_user_get(c->s, u.id, &u);
+    } else {
+        return ERR_ARGUMENT_INVALID;
+    }
+    if (rc == 0)
+        out_user(NULL, &u);
+    return rc;
+}
+
+static int dispatch(struct admin_ctx *c, const char *noun, const char *verb)
+{
+    if (strcmp(noun, "operator-key") == 0) {
+        printf("%s\n", accounts_operator_key());
+        return 0;
+    }
+    if (!verb)
+        return ERR_ARGUMENT_INVALID;
+    if (strcmp(noun, "open-account") == 0)
+        return open_account_cmd(c, verb);
+    if (strcmp(noun, "account") == 0)
+        return account_cmd(c, verb);
+    if (strcmp(noun, "user") == 0)
+        return user_cmd(c, verb);
+    return ERR_ARGUMENT_INVALID;
+}
+
+/* the first two words that are not options or option values */
+static void words(int argc, char **argv, const char **noun, const char **verb)
+{
+    *noun = *verb = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0) {
+            if (!strchr(argv[i], '=') && i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 &&
+                strcmp(argv[i], "--verified") != 0)
+                i++;
+            continue;
+        }
+        if (!*noun)
+            *noun = argv[i];
+        else if (!*verb)
+            *verb = argv[i];
+    }
+}
+
+int cmd_admin(int argc, char **argv)
+{
+    const char *dir = cli_opt(argc, argv, "data"), *noun, *verb;
+    struct admin_ctx c = {argc, argv, NULL};
+    words(argc, argv, &noun, &verb);
+    if (!noun) {
+        fprintf(stderr, "usage: lianjie admin [--data DIR] open-account|account|user|"
+                        "operator-key <verb> [options]\n");
+        return 2;
+    }
+    if (store_open(dir ? dir : "./lianjie-data", &c.s) != 0)
+        return 1;
+    int rc = store_begin(c.s);
+    if (rc == 0)
+        rc = accounts_init(c.s);
+    if (rc == 0)
+        rc = dispatch(&c, noun, verb);
+    if (rc == 0)
+        rc = store_commit(c.s);
+    else
+        store_rollback(c.s);
+    store_close(c.s);
+    if (rc != 0)
+        fprintf(stderr, "lianjie admin: %s (errcode %d)\n", err_msg(rc), rc);
+    return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,162 @@
+/*
+ * cmd_serve: `lianjie serve [--data DIR] [--listen HOST:PORT] [--demo] [--test-clock]
+ *                           [--threads N] [--log-level debug|info|warn|error|off]`
+ */
+#include "cli.h"
+#include "../api/api.h"
+#include "../core/accounts.h"
+#include "../core/clock.h"
+#include "../core/demo.h"
+#include "../core/quota.h"
+#include "../core/tokens.h"
+#include "../http/http.h"
+#include "../router/router.h"
+#include "../store/store.h"
+#include "../store/writer.h"
+#include "../util/log.h"
+#include "../util/parse.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int parse_listen(const char *s, char *host, size_t cap, int *port)
+{
+    const char *colon = strrchr(s, ':');
+    const char *p = colon ? colon + 1 : s;
+    uint64_t v;
+    if (parse_u64(p, strlen(p), &v) != 0 || v > 65535)
+        return -1;
+    *port = (int)v;
+    if (!colon || colon == s) {
+        snprintf(host, cap, "127.0.0.1");
+    } else if (s[0] == '[' && colon[-1] == ']') {
+        snprintf(host, cap, "%.*s", (int)(colon - s - 2), s + 1);
+    } else {
+        snprintf(host, cap, "%.*s", (int)(colon - s), s);
+    }
+    return 0;
+}
+
+static void print_account(void *arg, const struct account *a)
+{
+    printf("  %-12s %-28s appid %s  secret %s  (%s%s)\n", a->type, a->name, a->appid, a->secret,
+           a->verified ? "verified" : "unverified", a->open_appid[0] ? ", open platform" : "");
+}
+
+static void print_open(void *arg, const struct open_account *o)
+{
+    printf("  open platform %-28s appid %s\n", o->name, o->appid);
+}
+
+static void print_user(void *arg, const struct user *u)
+{
+    printf("  user #%lld %-8s password %s\n", (long long)u->id, u->username, DEMO_PASSWORD);
+}
+
+static void print_banner(struct store *s, const char *base, int demo)
+{
+    printf("\nlianjie %s\n\n  operator key %s\n", demo ? "demo world" : "server",
+           accounts_operator_key());
+    if (demo) {
+        store_open_account_list(s, print_open, NULL);
+        store_account_list(s, print_account, NULL);
+        store_user_list(s, print_user, NULL);
+    }
+    printf("\n  API      %s/cgi-bin/token?grant_type=client_credential&appid=APPID&secret=SECRET\n"
+           "  operator %s/admin/v1/accounts  (Authorization: Bearer OPERATOR_KEY)\n"
+           "  health   %s/healthz   metrics %s/metrics\n\n",
+           base, base, base, base);
+    fflush(stdout);
+}
+
+static int prepare_store(const char *dir, int demo, const char *base)
+{
+    struct store *s;
+    if (store_open(dir, &s) != 0)
+        return -1;
+    int rc = store_begin(s);
+    if (rc == 0)
+        rc = accounts_init(s);
+    if (rc == 0 && demo)
+        rc = demo_seed(s);
+    if (rc == 0)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    if (rc == 0)
+        print_banner(s, base, demo);
+    store_close(s);
+    return rc;
+}
+
+/* every second: save quota counters; every minute: prune the token cache */
+static void *maintenance(void *unused)
+{
+    for (unsigned tick = 1;; tick++) {
+        sleep(1);
+        writer_run_sync(quota_flush_run, NULL, NULL);
+        if (tick % 60 == 0)
+            tokens_cache_prune(clock_now());
+    }
+    return NULL;
+}
+
+static int serve_opts(int argc, char **argv, struct http_config *cfg, char *host, size_t cap)
+{
+    const char *listen = cli_opt(argc, argv, "listen");
+    const char *lvl = cli_opt(argc, argv, "log-level");
+    const char *threads = cli_opt(argc, argv, "threads");
+    uint64_t n = 0;
+    cfg->data_dir = cli_opt(argc, argv, "data");
+    if (!cfg->data_dir)
+        cfg->data_dir = "./lianjie-data";
+    if (parse_listen(listen ? listen : "127.0.0.1:8080", host, cap, &cfg->port) != 0) {
+        fprintf(stderr, "lianjie: bad --listen '%s' (want HOST:PORT)\n", listen);
+        return -1;
+    }
+    cfg->listen_host = host;
+    if (lvl && log_parse_level(lvl, &log_threshold) != 0) {
+        fprintf(stderr, "lianjie: bad --log-level '%s'\n", lvl);
+        return -1;
+    }
+    if (threads && (parse_u64(threads, strlen(threads), &n) != 0 || n < 1 || n > 64)) {
+        fprintf(stderr, "lianjie: bad --threads '%s' (1 to 64)\n", threads);
+        return -1;
+    }
+    cfg->threads = (int)n;
+    return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct http_config cfg = {0};
+    char host[256], base[300];
+    sigset_t set; /* every thread started from here leaves SIGINT/SIGTERM to http_serve */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (serve_opts(argc, argv, &cfg, host, sizeof(host)) != 0)
+        return 2;
+    struct router_options ro = {.test_clock = cli_flag(argc, argv, "test-clock"),
+                                .demo = cli_flag(argc, argv, "demo")};
+    if (ro.test_clock)
+        clock_enable_test();
+    snprintf(base, sizeof(base), "http://%s:%d", host, cfg.port);
+    if (strcmp(host, "0.0.0.0") != 0 && strcmp(host, "::") != 0)
+        api_set_public_ip(host);
+    if (prepare_store(cfg.data_dir, ro.demo, base) != 0 || writer_start(cfg.data_dir) != 0) {
+        fprintf(stderr, "lianjie: cannot open the data directory '%s'\n", cfg.data_dir);
+        return 1;
+    }
+    router_init(&ro);
+    pthread_t tid;
+    pthread_create(&tid, NULL, maintenance, NULL);
+    pthread_detach(tid);
+    int rc = http_serve(&cfg);
+    writer_run_sync(quota_flush_run, NULL, NULL);
+    return rc;
+}

@@ -1,0 +1,169 @@
+/* quota: in-memory daily counters, saved by a writer job (see quota.h). No SQL here. */
+#include "quota.h"
+#include "clock.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/xalloc.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *api;
+    int64_t limit;
+} limits[] = {
+    {"/cgi-bin/token", 2000},
+    {"/cgi-bin/stable_token", 500000},
+    {"/cgi-bin/get_api_domain_ip", 1000},
+    {"/cgi-bin/openapi/quota/get", 1000},
+    {"/cgi-bin/menu/create", 1000},
+    {"/cgi-bin/menu/get", 10000},
+    {"/cgi-bin/menu/delete", 1000},
+    {"/cgi-bin/menu/addconditional", 2000},
+    {"/cgi-bin/menu/delconditional", 2000},
+    {"/cgi-bin/menu/trymatch", 20000},
+    {"/cgi-bin/message/template/send", 100000},
+};
+
+int64_t quota_limit(const char *api)
+{
+    for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+        if (strcmp(limits[i].api, api) == 0)
+            return limits[i].limit;
+    return 0;
+}
+
+struct qentry {
+    struct qentry *next;
+    char appid[19];
+    char api[128];
+    int64_t day, used;
+    int dirty;
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct qentry *entries;
+
+static struct qentry *find(const char *appid, const char *api)
+{
+    for (struct qentry *e = entries; e; e = e->next)
+        if (strcmp(e->appid, appid) == 0 && strcmp(e->api, api) == 0)
+            return e;
+    return NULL;
+}
+
+static void counter_name(const char *api, char *out, size_t cap)
+{
+    snprintf(out, cap, "q:%s", api);
+}
+
+/* finds or loads the entry for today; returns it locked (mu held) */
+static struct qentry *entry_today(struct store *s, const char *appid, const char *api)
+{
+    int64_t day = clock_day(clock_now());
+    pthread_mutex_lock(&mu);
+    struct qentry *e = find(appid, api);
+    if (!e) {
+        pthread_mutex_unlock(&mu);
+        int64_t used = 0;
+        char name[140];
+        counter_name(api, name, sizeof(name));
+        store_counter_get(s, appid, name, day, &used, NULL);
+        pthread_mutex_lock(&mu);
+        if (!(e = find(appid, api))) {
+            e = xcalloc(1, sizeof(*e));
+            snprintf(e->appid, sizeof(e->appid), "%s", appid);
+            snprintf(e->api, sizeof(e->api), "%s", api);
+            e->day = day;
+            e->used = used;
+            e->next = entries;
+            entries = e;
+        }
+    }
+    if (e->day != day) {
+        e->day = day;
+        e->used = 0;
+        e->dirty = 1;
+    }
+    return e;
+}
+
+int quota_take(struct store *s, const char *appid, const char *api)
+{
+    int64_t limit = quota_limit(api);
+    if (limit == 0)
+        return 0;
+    struct qentry *e = entry_today(s, appid, api);
+    int rc = 0;
+    if (e->used >= limit) {
+        rc = ERR_DAILY_QUOTA;
+    } else {
+        e->used++;
+        e->dirty = 1;
+    }
+    pthread_mutex_unlock(&mu);
+    return rc;
+}
+
+int quota_used(struct store *s, const char *appid, const char *api, int64_t *used)
+{
+    struct qentry *e = entry_today(s, appid, api);
+    *used = e->used;
+    pthread_mutex_unlock(&mu);
+    return 0;
+}
+
+static void reset_memory(const char *appid, const char *api)
+{
+    pthread_mutex_lock(&mu);
+    for (struct qentry *e = entries; e; e = e->next) {
+        if (strcmp(e->appid, appid) == 0 && (!api || strcmp(e->api, api) == 0)) {
+            e->used = 0;
+            e->dirty = 1;
+        }
+    }
+    pthread_mutex_unlock(&mu);
+}
+
+int quota_clear_run(struct store *s, void *arg)
+{
+    const char *appid = arg;
+    int64_t now = clock_now(), month = clock_month(now), clears = 0;
+    store_counter_get(s, appid, "clear_quota", month, &clears, NULL);
+    if (clears >= CLEAR_QUOTA_PER_MONTH)
+        return ERR_CLEAR_QUOTA_LIMIT;
+    if (store_counter_set(s, appid, "clear_quota", month, clears + 1, now) != 0 ||
+        store_counter_clear(s, appid, "q:", clock_day(now)) != 0)
+        return ERR_SYSTEM;
+    reset_memory(appid, NULL);
+    return 0;
+}
+
+int quota_clear_one_run(struct store *s, void *arg)
+{
+    struct quota_one *q = arg;
+    int64_t now = clock_now();
+    char name[140];
+    counter_name(q->api, name, sizeof(name));
+    if (store_counter_set(s, q->appid, name, clock_day(now), 0, now) != 0)
+        return ERR_SYSTEM;
+    reset_memory(q->appid, q->api);
+    return 0;
+}
+
+int quota_flush_run(struct store *s, void *unused)
+{
+    int64_t now = clock_now();
+    pthread_mutex_lock(&mu);
+    for (struct qentry *e = entries; e; e = e->next) {
+        if (!e->dirty)
+            continue;
+        char name[140];
+        counter_name(e->api, name, sizeof(name));
+        if (store_counter_set(s, e->appid, name, e->day, e->used, now) == 0)
+            e->dirty = 0;
+    }
+    pthread_mutex_unlock(&mu);
+    return 0;
+}

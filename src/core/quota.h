@@ -1,0 +1,31 @@
+/*
+ * quota: daily call quotas per (account, API), spec/README.md §5. Counting happens in memory
+ * (it is on the path of every metered call); quota_flush_run, a writer job the server runs
+ * every second, saves the counters so a restart keeps them. Days are counted in UTC+8.
+ */
+#ifndef LJ_QUOTA_H
+#define LJ_QUOTA_H
+
+#include <stdint.h>
+
+struct store;
+
+#define CLEAR_QUOTA_PER_MONTH 10
+
+/* daily limit of an API path; 0 = not metered */
+int64_t quota_limit(const char *api);
+/* counts one call; ERR_DAILY_QUOTA when the day's limit is reached. s: the caller's connection */
+int quota_take(struct store *s, const char *appid, const char *api);
+int quota_used(struct store *s, const char *appid, const char *api, int64_t *used);
+/* writer job: resets every counter of the account (arg: appid), at most 10 times a month */
+int quota_clear_run(struct store *s, void *appid);
+/* writer job: resets one API's counter (arg: struct quota_one) */
+struct quota_one {
+    char appid[19];
+    char api[128];
+};
+int quota_clear_one_run(struct store *s, void *arg);
+/* writer job: saves changed counters (arg unused) */
+int quota_flush_run(struct store *s, void *unused);
+
+#endif

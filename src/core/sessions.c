@@ -1,0 +1,45 @@
+/* sessions: see sessions.h. No SQL here. */
+#include "sessions.h"
+#include "clock.h"
+#include "../crypto/crypto.h"
+#include "../store/store.h"
+#include "../util/err.h"
+
+#include <string.h>
+
+int sessions_check(struct store *rd, const char *token, int64_t *user_id)
+{
+    struct session_rec r;
+    if (strlen(token) >= sizeof(r.token) || store_session_get(rd, token, &r) != 0 ||
+        r.expires_at <= clock_now())
+        return ERR_UNAUTHENTICATED;
+    *user_id = r.user_id;
+    return 0;
+}
+
+int sessions_create_run(struct store *s, void *arg)
+{
+    struct session_new *n = arg;
+    struct user u;
+    int rc = n->user_id ? store_user_get(s, n->user_id, &u)
+                        : store_user_get_by_name(s, n->username, &u);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_UNAUTHENTICATED;
+    if (rc != 0)
+        return rc;
+    if (!n->user_id && !crypto_password_check(n->password, u.password_hash))
+        return ERR_UNAUTHENTICATED;
+    struct session_rec r = {.user_id = u.id, .expires_at = clock_now() + SESSION_TTL};
+    crypto_token(r.token, sizeof(r.token), "", 32);
+    if (store_session_insert(s, &r) != 0)
+        return ERR_SYSTEM;
+    n->user_id = u.id;
+    memcpy(n->token, r.token, sizeof(n->token));
+    n->expires_at = r.expires_at;
+    return 0;
+}
+
+int sessions_delete_run(struct store *s, void *arg)
+{
+    return store_session_delete(s, arg);
+}

@@ -1,0 +1,235 @@
+/* tokens: issue rules and the token cache (see tokens.h). No SQL here. */
+#include "tokens.h"
+#include "clock.h"
+#include "quota.h"
+#include "../crypto/crypto.h"
+#include "../util/err.h"
+#include "../util/xalloc.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CACHE_BUCKETS 65536
+
+struct centry {
+    struct centry *next;
+    uint32_t hash;
+    struct token_rec rec;
+};
+
+static struct centry *buckets[CACHE_BUCKETS];
+static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
+static atomic_ullong issued_total;
+
+static uint32_t hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* caller holds the lock */
+static struct centry *cache_find(const char *tok, size_t n, uint32_t h)
+{
+    for (struct centry *e = buckets[h % CACHE_BUCKETS]; e; e = e->next)
+        if (e->hash == h && strncmp(e->rec.token, tok, n) == 0 && e->rec.token[n] == 0)
+            return e;
+    return NULL;
+}
+
+static void cache_put(const struct token_rec *r)
+{
+    size_t n = strlen(r->token);
+    uint32_t h = hash(r->token, n);
+    pthread_rwlock_wrlock(&cache_lock);
+    struct centry *e = cache_find(r->token, n, h);
+    if (!e) {
+        e = xcalloc(1, sizeof(*e));
+        e->hash = h;
+        e->next = buckets[h % CACHE_BUCKETS];
+        buckets[h % CACHE_BUCKETS] = e;
+    }
+    e->rec = *r;
+    pthread_rwlock_unlock(&cache_lock);
+}
+
+static int verdict(const struct token_rec *r, char appid[19])
+{
+    if (r->expires_at > clock_now()) {
+        memcpy(appid, r->appid, 19);
+        return 0;
+    }
+    return r->superseded ? ERR_INVALID_CREDENTIAL : ERR_ACCESS_TOKEN_EXPIRED;
+}
+
+int tokens_check(struct store *rd, const char *token, size_t len, char appid[19])
+{
+    if (len == 0 || len >= sizeof(((struct token_rec *)0)->token))
+        return ERR_INVALID_CREDENTIAL;
+    uint32_t h = hash(token, len);
+    pthread_rwlock_rdlock(&cache_lock);
+    struct centry *e = cache_find(token, len, h);
+    struct token_rec r;
+    if (e)
+        r = e->rec;
+    pthread_rwlock_unlock(&cache_lock);
+    if (e)
+        return verdict(&r, appid);
+    char tok[128];
+    memcpy(tok, token, len);
+    tok[len] = 0;
+    if (store_token_get(rd, tok, &r) != 0)
+        return ERR_INVALID_CREDENTIAL;
+    cache_put(&r);
+    return verdict(&r, appid);
+}
+
+void tokens_cache_prune(int64_t now)
+{
+    pthread_rwlock_wrlock(&cache_lock);
+    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
+        struct centry **pp = &buckets[b];
+        while (*pp) {
+            struct centry *e = *pp;
+            if (e->rec.expires_at < now - 3600) {
+                *pp = e->next;
+                free(e);
+            } else {
+                pp = &e->next;
+            }
+        }
+    }
+    pthread_rwlock_unlock(&cache_lock);
+}
+
+uint64_t tokens_issued_total(void)
+{
+    return atomic_load(&issued_total);
+}
+
+int tokens_ip_allowed(const char *list, const char *ip)
+{
+    if (!list[0])
+        return 1;
+    size_t n = strlen(ip);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *end = p;
+        while (*end && *end != ',' && *end != ' ')
+            end++;
+        if ((size_t)(end - p) == n && memcmp(p, ip, n) == 0)
+            return 1;
+        p = end;
+    }
+    return 0;
+}
+
+static void new_token(struct token_issue *t, int64_t now)
+{
+    struct token_rec *r = &t->issued;
+    memset(r, 0, sizeof(*r));
+    crypto_token(r->token, sizeof(r->token), t->kind == TOKEN_KIND_STABLE ? "ST_" : "AT_", 72);
+    memcpy(r->appid, t->appid, sizeof(r->appid));
+    r->kind = t->kind;
+    r->issued_at = now;
+    r->expires_at = now + TOKEN_TTL;
+    t->is_new = 1;
+}
+
+/* stable token: decides whether the current one is returned; 1 = keep, 0 = issue */
+static int stable_keep(struct store *s, struct token_issue *t, int64_t now, int *supersede)
+{
+    struct token_rec cur;
+    int have = store_token_latest(s, t->appid, TOKEN_KIND_STABLE, &cur) == 0 &&
+               cur.expires_at > now && !cur.superseded;
+    *supersede = 0;
+    if (!t->force_refresh) {
+        if (have && cur.expires_at - now > TOKEN_OVERLAP) {
+            t->issued = cur;
+            return 1;
+        }
+        return 0; /* none, or in its last 5 minutes: the old one lives on to its end */
+    }
+    int64_t day = clock_day(now), forced = 0, last = 0;
+    store_counter_get(s, t->appid, "stable_force", day, &forced, &last);
+    if (have && now - last < STABLE_FORCE_GAP && forced > 0) {
+        t->issued = cur;
+        return 1;
+    }
+    if (forced >= STABLE_FORCE_PER_DAY)
+        return -1;
+    store_counter_set(s, t->appid, "stable_force", day, forced + 1, now);
+    if (have) {
+        t->prev = cur;
+        *supersede = 1;
+    }
+    return 0;
+}
+
+static int check_account(struct store *s, struct token_issue *t)
+{
+    struct account a;
+    int rc = store_account_get(s, t->appid, &a);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_INVALID_APPID;
+    if (rc != 0)
+        return ERR_SYSTEM;
+    if (!crypto_eq(a.secret, strlen(a.secret), t->secret, strlen(t->secret)))
+        return t->kind == TOKEN_KIND_STABLE ? ERR_INVALID_APPSECRET : ERR_INVALID_CREDENTIAL;
+    if (!tokens_ip_allowed(a.ip_whitelist, t->ip))
+        return ERR_IP_NOT_WHITELISTED;
+    const char *api = t->kind == TOKEN_KIND_STABLE ? "/cgi-bin/stable_token" : "/cgi-bin/token";
+    return quota_take(s, t->appid, api);
+}
+
+int tokens_issue_run(struct store *s, void *arg)
+{
+    struct token_issue *t = arg;
+    int64_t now = clock_now();
+    int rc = check_account(s, t);
+    if (rc != 0)
+        return rc;
+    t->is_new = 0;
+    t->prev.token[0] = 0;
+    if (t->kind == TOKEN_KIND_STABLE) {
+        int supersede;
+        int keep = stable_keep(s, t, now, &supersede);
+        if (keep < 0)
+            return ERR_DAILY_QUOTA;
+        if (keep)
+            return 0;
+        if (supersede && store_token_supersede(s, t->appid, TOKEN_KIND_STABLE, now) != 0)
+            return ERR_SYSTEM;
+        if (supersede)
+            t->prev.expires_at = now, t->prev.superseded = 1;
+    } else {
+        if (store_token_latest(s, t->appid, TOKEN_KIND_PLAIN, &t->prev) == 0 &&
+            t->prev.expires_at > now + TOKEN_OVERLAP) {
+            t->prev.expires_at = now + TOKEN_OVERLAP;
+            t->prev.superseded = 1;
+        } else {
+            t->prev.token[0] = 0;
+        }
+        if (store_token_supersede(s, t->appid, TOKEN_KIND_PLAIN, now + TOKEN_OVERLAP) != 0)
+            return ERR_SYSTEM;
+    }
+    new_token(t, now);
+    return store_token_insert(s, &t->issued) == 0 ? 0 : ERR_SYSTEM;
+}
+
+void tokens_issue_publish(void *arg)
+{
+    struct token_issue *t = arg;
+    if (t->prev.token[0])
+        cache_put(&t->prev);
+    if (t->is_new) {
+        cache_put(&t->issued);
+        atomic_fetch_add(&issued_total, 1);
+    }
+}

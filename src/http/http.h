@@ -1,0 +1,85 @@
+/*
+ * http: the glue over libh2o-evloop. One event loop per core, each with its own
+ * SO_REUSEPORT listener and its own read connection to the store. Everything above this
+ * header sees `struct req` and the http_send_* functions, never h2o itself, so a switch of
+ * HTTP library stays inside http/.
+ *
+ * A handler answers at once (http_send_*), returns an error code for the router to render,
+ * or hands a write to the writer thread with http_write() and returns REQ_ASYNC; then its
+ * `done` callback answers on the same loop after the write committed. If the client went
+ * away meanwhile, `done` is not called (the write still happened).
+ */
+#ifndef LJ_HTTP_H
+#define LJ_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../store/writer.h"
+#include "../util/buf.h"
+
+#define REQ_ASYNC 1000000
+#define HTTP_MAX_BODY (1024 * 1024)
+
+struct route;
+struct thread_ctx;
+
+struct req {
+    void *h; /* h2o_req_t */
+    struct thread_ctx *thr;
+    struct store *rd; /* this loop's read connection */
+    const struct route *route;
+    int method;       /* M_GET, M_POST, M_OTHER (router.h) */
+    const char *path; /* normalised: repeated slashes collapsed; no query */
+    size_t path_len;
+    const char *query; /* after '?', not NUL-terminated */
+    size_t query_len;
+    const char *body;
+    size_t body_len;
+    char rid[32];
+    char ip[64];
+    char appid[19];  /* set by AUTH_TOKEN */
+    int64_t user_id; /* set by AUTH_CLIENT */
+    int64_t t0;
+    int status;  /* answered HTTP status, for logs and metrics */
+    int errcode; /* answered errcode, for logs */
+};
+
+typedef int (*req_done_fn)(struct req *r, void *arg, int rc);
+
+/* one query parameter, %-decoded into out: length, -1 absent, -2 malformed/too long */
+long req_query(struct req *r, const char *name, char *out, size_t cap);
+/* a request header, by lowercase name; NULL if absent. Not NUL-terminated: see *len */
+const char *req_header(struct req *r, const char *name, size_t *len);
+
+void http_send(struct req *r, int status, const char *ctype, const char *body, size_t len);
+void http_send_json(struct req *r, const char *body, size_t len);
+void http_send_buf(struct req *r, struct buf *b); /* JSON; releases b */
+void http_send_ok(struct req *r);
+/* {"errcode":code,"errmsg":...} with the HTTP status the route's kind calls for */
+void http_send_err(struct req *r, int code);
+void http_send_err_status(struct req *r, int status, int code, const char *msg);
+void http_redirect(struct req *r, const char *location);
+
+/*
+ * Runs `run(store, arg)` on the writer thread; after commit `after_commit(arg)` there, then
+ * `done(r, arg, rc)` back on this loop. arg must be heap memory (xmalloc); it is freed
+ * after done. Returns REQ_ASYNC for the handler to return.
+ */
+int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
+               req_done_fn done);
+
+struct http_config {
+    const char *listen_host;
+    int port;
+    int threads;
+    const char *data_dir;
+};
+
+/* runs the server until SIGINT/SIGTERM; returns 0 on a clean stop */
+int http_serve(const struct http_config *cfg);
+/* per-thread counters for /metrics */
+int http_thread_count(void);
+struct thread_ctx *http_thread(int i);
+
+#endif

@@ -1,0 +1,37 @@
+/* http_int: state shared inside http/ and read by the metrics page. */
+#ifndef LJ_HTTP_INT_H
+#define LJ_HTTP_INT_H
+
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+#include <stdatomic.h>
+
+#include "http.h"
+
+#define METRIC_ROUTES 256
+#define METRIC_STATUSES 10
+#define LAT_BUCKETS 14
+
+extern const int metric_status_codes[METRIC_STATUSES]; /* last slot: any other */
+extern const double lat_bucket_le[LAT_BUCKETS];        /* seconds */
+
+struct thread_metrics {
+    atomic_ullong req[METRIC_ROUTES + 1][METRIC_STATUSES];
+    atomic_ullong lat[LAT_BUCKETS + 1]; /* last: +Inf */
+    atomic_ullong lat_sum_us;
+    atomic_ullong count;
+};
+
+struct thread_ctx {
+    int idx;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_ctx;
+    struct store *rd;
+    h2o_multithread_queue_t *queue;
+    h2o_multithread_receiver_t receiver;
+    uint64_t rid_seq;
+    int fd;
+    struct thread_metrics metrics;
+};
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * server: h2o event loops, listeners, request intake and answers (see http.h).
+ * Limits: bodies over the route's limit get 413 (h2o refuses anything over the global
+ * limit before reading it); request heads and bodies must arrive within 10 s (h2o's
+ * req_timeout, which also stops slow clients); idle keep-alive connections close after 10 s.
+ */
+#include "http_int.h"
+#include "../router/router.h"
+#include "../store/store.h"
+#include "../core/clock.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/parse.h"
+#include "../util/xalloc.h"
+#include "../crypto/crypto.h"
+#include <errno.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+const int metric_status_codes[METRIC_STATUSES] = {200, 302, 400, 401, 403, 404, 405, 413, 500, 0};
+const double lat_bucket_le[LAT_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                           0.025,  0.05,    0.1,    0.25,  0.5,   1,     5};
+
+static h2o_globalconf_t globalconf;
+static struct thread_ctx *threads;
+static int nthreads;
+static uint32_t rid_prefix;
+
+int http_thread_count(void)
+{
+    return nthreads;
+}
+
+struct thread_ctx *http_thread(int i)
+{
+    return &threads[i];
+}
+
+/* ------------------------------------------------------------------ request helpers */
+
+long req_query(struct req *r, const char *name, char *out, size_t cap)
+{
+    if (!r->query)
+        return -1;
+    return parse_form_param(r->query, r->query_len, name, out, cap);
+}
+
+const char *req_header(struct req *r, const char *name, size_t *len)
+{
+    h2o_req_t *h = r->h;
+    ssize_t i = h2o_find_header_by_str(&h->headers, name, strlen(name), -1);
+    if (i < 0)
+        return NULL;
+    *len = h->headers.entries[i].value.len;
+    return h->headers.entries[i].value.base;
+}
+
+/* ------------------------------------------------------------------ answers */
+
+static void record(struct req *r)
+{
+    struct thread_metrics *m = &r->thr->metrics;
+    size_t ri = r->route ? router_index(r->route) : METRIC_ROUTES;
+    if (ri > METRIC_ROUTES)
+        ri = METRIC_ROUTES;
+    int si = METRIC_STATUSES - 1;
+    for (int i = 0; i < METRIC_STATUSES - 1; i++)
+        if (metric_status_codes[i] == r->status)
+            si = i;
+    atomic_fetch_add_explicit(&m->req[ri][si], 1, memory_order_relaxed);
+    int64_t us = (clock_mono_ns() - r->t0) / 1000;
+    int b = 0;
+    while (b < LAT_BUCKETS && (double)us / 1e6 > lat_bucket_le[b])
+        b++;
+    atomic_fetch_add_explicit(&m->lat[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->lat_sum_us, (unsigned long long)us, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->count, 1, memory_order_relaxed);
+    if (log_threshold > LOG_INFO)
+        return;
+    h2o_req_t *h = r->h;
+    struct buf line = BUF_INIT;
+    buf_printf(&line, "{\"ts\":%lld,\"level\":\"info\",\"module\":\"access\",\"rid\":\"%s\",\"ip\":",
+               (long long)clock_now_ms(), r->rid);
+    buf_json_cstr(&line, r->ip);
+    buf_puts(&line, ",\"method\":");
+    buf_json_str(&line, h->method.base, h->method.len);
+    buf_puts(&line, ",\"path\":");
+    buf_json_str(&line, r->path, r->path_len); /* never the query: it carries tokens */
+    buf_printf(&line, ",\"status\":%d,\"errcode\":%d,\"us\":%lld}", r->status, r->errcode,
+               (long long)us);
+    log_raw(line.ptr, line.len);
+    buf_release(&line);
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 302:
+        return "Found";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+void http_send(struct req *r, int status, const char *ctype, const char *body, size_t len)
+{
+    h2o_req_t *h = r->h;
+    h->res.status = status;
+    h->res.reason = reason(status);
+    h->res.content_length = len;
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ctype, strlen(ctype));
+    h2o_add_header_by_str(&h->pool, &h->res.headers, H2O_STRLIT("x-request-id"), 0, NULL, r->rid,
+                          strlen(r->rid));
+    r->status = status;
+    record(r);
+    char *copy = h2o_mem_alloc_pool(&h->pool, len + 1);
+    memcpy(copy, body, len);
+    h2o_send_inline(h, copy, len);
+}
+
+#define JSON_CTYPE "application/json; encoding=utf-8"
+
+void http_send_json(struct req *r, const char *body, size_t len)
+{
+    http_send(r, 200, JSON_CTYPE, body, len);
+}
+
+void http_send_buf(struct req *r, struct buf *b)
+{
+    http_send_json(r, b->ptr, b->len);
+    buf_release(b);
+}
+
+void http_send_ok(struct req *r)
+{
+    static const char ok[] = "{\"errcode\":0,\"errmsg\":\"ok\"}";
+    r->errcode = 0;
+    http_send_json(r, ok, sizeof(ok) - 1);
+}
+
+void http_send_err_status(struct req *r, int status, int code, const char *msg)
+{
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "{\"errcode\":%d,\"errmsg\":", code);
+    buf_json_cstr(&b, msg);
+    buf_putc(&b, '}');
+    r->errcode = code;
+    http_send(r, status, JSON_CTYPE, b.ptr, b.len);
+    buf_release(&b);
+}
+
+static int status_for(int code)
+{
+    switch (code) {
+    case ERR_NOT_FOUND:
+        return 404;
+    case ERR_BODY_TOO_LARGE:
+        return 413;
+    case ERR_UNAUTHENTICATED:
+        return 401;
+    case ERR_CONFLICT:
+        return 409;
+    case ERR_SYSTEM:
+        return 500;
+    default:
+        return 400;
+    }
+}
+
+void http_send_err(struct req *r, int code)
+{
+    int wire = !r->route || (r->route->flags & R_WIRE);
+    int status = code == 0 ? 200 : wire ? (code == ERR_NOT_FOUND && !r->route ? 404 : 200)
+                                        : status_for(code);
+    if (code == ERR_BODY_TOO_LARGE)
+        status = 413;
+    http_send_err_status(r, status, code, err_msg(code));
+}
+
+void http_redirect(struct req *r, const char *location)
+{
+    h2o_req_t *h = r->h;
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LOCATION, NULL, location,
+                   strlen(location));
+    http_send(r, 302, "text/plain; charset=utf-8", "", 0);
+}
+
+/* ------------------------------------------------------------------ writes through the writer */
+
+struct async_job;
+
+struct guard {
+    struct async_job *job;
+};
+
+struct async_job {
+    struct wjob job;
+    h2o_multithread_message_t msg;
+    struct thread_ctx *thr;
+    struct req *r; /* NULL once the request is gone */
+    struct guard *guard;
+    req_done_fn done;
+};
+
+static void guard_dispose(void *p)
+{
+    struct guard *g = p;
+    if (g->job)
+        g->job->r = NULL;
+}
+
+static void async_complete(struct wjob *job)
+{
+    struct async_job *aj = (struct async_job *)job;
+    h2o_multithread_send_message(&aj->thr->receiver, &aj->msg);
+}
+
+static void on_messages(h2o_multithread_receiver_t *recv, h2o_linklist_t *messages)
+{
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *m =
+            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&m->link);
+        struct async_job *aj = H2O_STRUCT_FROM_MEMBER(struct async_job, msg, m);
+        if (aj->r) {
+            aj->guard->job = NULL;
+            int rc = aj->done(aj->r, aj->job.arg, aj->job.rc);
+            if (rc != 0)
+                http_send_err(aj->r, rc);
+        }
+        free(aj->job.arg);
+        free(aj);
+    }
+}
+
+int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
+               req_done_fn done)
+{
+    h2o_req_t *h = r->h;
+    struct async_job *aj = xcalloc(1, sizeof(*aj));
+    aj->job.run = run;
+    aj->job.after_commit = after_commit;
+    aj->job.complete = async_complete;
+    aj->job.arg = arg;
+    aj->thr = r->thr;
+    aj->r = r;
+    aj->done = done;
+    aj->guard = h2o_mem_alloc_shared(&h->pool, sizeof(struct guard), guard_dispose);
+    aj->guard->job = aj;
+    writer_submit(&aj->job);
+    return REQ_ASYNC;
+}
+
+/* ------------------------------------------------------------------ intake */
+
+static void peer_ip(h2o_req_t *h, char *out, size_t cap)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = h->conn->callbacks->get_peername(h->conn, (struct sockaddr *)&ss);
+    out[0] = 0;
+    if (len == 0 ||
+        getnameinfo((struct sockaddr *)&ss, len, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0)
+        snprintf(out, cap, "unknown");
+    if (strncmp(out, "::ffff:", 7) == 0)
+        memmove(out, out + 7, strlen(out + 7) + 1);
+}
+
+static size_t normalise_path(const char *in, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[i] == '/' && o > 0 && out[o - 1] == '/')
+            continue;
+        out[o++] = in[i];
+    }
+    if (o > 1 && out[o - 1] == '/')
+        o--;
+    return o;
+}
+
+static int method_of(h2o_req_t *h)
+{
+    if (h2o_memis(h->method.base, h->method.len, H2O_STRLIT("GET")) ||
+        h2o_memis(h->method.base, h->method.len, H2O_STRLIT("HEAD")))
+        return M_GET;
+    if (h2o_memis(h->method.base, h->method.len, H2O_STRLIT("POST")))
+        return M_POST;
+    return M_OTHER;
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *h)
+{
+    struct thread_ctx *t = H2O_STRUCT_FROM_MEMBER(struct thread_ctx, ctx, h->conn->ctx);
+    struct req *r = h2o_mem_alloc_pool(&h->pool, sizeof(*r));
+    memset(r, 0, sizeof(*r));
+    r->h = h;
+    r->thr = t;
+    r->rd = t->rd;
+    r->t0 = clock_mono_ns();
+    r->method = method_of(h);
+    snprintf(r->rid, sizeof(r->rid), "%08x-%02x%06llx", rid_prefix, t->idx & 0xff,
+             (unsigned long long)(++t->rid_seq & 0xffffff));
+    size_t plen = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
+    char *path = h2o_mem_alloc_pool(&h->pool, plen + 1);
+    r->path_len = normalise_path(h->path.base, plen, path);
+    path[r->path_len] = 0;
+    r->path = path;
+    if (h->query_at != SIZE_MAX) {
+        r->query = h->path.base + h->query_at + 1;
+        r->query_len = h->path.len - h->query_at - 1;
+    }
+    r->body = h->entity.base ? h->entity.base : "";
+    r->body_len = h->entity.base ? h->entity.len : 0;
+    peer_ip(h, r->ip, sizeof(r->ip));
+    router_dispatch(r);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ loops and listeners */
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    struct thread_ctx *t = listener->data;
+    h2o_socket_t *sock;
+    if (err)
+        return;
+    for (int i = 0; i < 16 && (sock = h2o_evloop_socket_accept(listener)) != NULL; i++)
+        h2o_accept(&t->accept_ctx, sock);
+}
+
+static int open_listener(const char *host, int *port)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICHOST},
+                    *ai = NULL;
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", *port);
+    if (getaddrinfo(host, portstr, &hints, &ai) != 0) {
+        log_error("http", "cannot resolve listen address '%s'", host);
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
+        log_error("http", "cannot listen on %s:%d: %s", host, *port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    getsockname(fd, (struct sockaddr *)&ss, &sl);
+    *port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                           : ((struct sockaddr_in *)&ss)->sin_port);
+    return fd;
+}
+
+static void *run_loop(void *arg)
+{
+    struct thread_ctx *t = arg;
+    h2o_evloop_t *loop = h2o_evloop_create();
+    h2o_context_init(&t->ctx, loop, &globalconf);
+    t->accept_ctx.ctx = &t->ctx;
+    t->accept_ctx.hosts = globalconf.hosts;
+    t->queue = h2o_multithread_create_queue(loop);
+    h2o_multithread_register_receiver(t->queue, &t->receiver, on_messages);
+    h2o_socket_t *sock = h2o_evloop_socket_create(loop, t->fd, H2O_SOCKET_FLAG_DONT_READ);
+    sock->data = t;
+    h2o_socket_read_start(sock, on_accept);
+    while (h2o_evloop_run(loop, INT32_MAX) == 0)
+        ;
+    return NULL;
+}
+
+static void setup_globalconf(void)
+{
+    h2o_config_init(&globalconf);
+    globalconf.max_request_entity_size = HTTP_MAX_BODY;
+    globalconf.http1.req_timeout = 10000;
+    globalconf.http1.upgrade_to_http2 = 0;
+    globalconf.server_name = h2o_iovec_init(H2O_STRLIT("lianjie"));
+    h2o_hostconf_t *host =
+        h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
+    h2o_handler_t *hd = h2o_create_handler(pc, sizeof(*hd));
+    hd->on_req = on_req;
+}
+
+static int open_threads(const struct http_config *cfg, int *port)
+{
+    for (int i = 0; i < nthreads; i++) {
+        threads[i].idx = i;
+        if (store_open(cfg->data_dir, &threads[i].rd) != 0)
+            return -1;
+        if ((threads[i].fd = open_listener(cfg->listen_host, port)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int http_serve(const struct http_config *cfg)
+{
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    crypto_random_u32(&rid_prefix);
+    setup_globalconf();
+    nthreads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nthreads < 1)
+        nthreads = 1;
+    threads = xcalloc((size_t)nthreads, sizeof(*threads));
+    int port = cfg->port;
+    if (open_threads(cfg, &port) != 0)
+        return 1;
+    for (int i = 0; i < nthreads; i++) {
+        pthread_t tid;
+        pthread_create(&tid, NULL, run_loop, &threads[i]);
+        pthread_detach(tid);
+    }
+    printf("lianjie listening on http://%s:%d (%d loops)\n", cfg->listen_host, port, nthreads);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("http", "stopping on signal %d", sig);
+    return 0;
+}

@@ -1,0 +1,194 @@
+/*
+ * router: lookup and the checks every route shares (see router.h). The order is fixed:
+ * path -> method -> body size -> credential -> quota -> handler.
+ */
+#include "router.h"
+#include "../http/http.h"
+#include "../core/accounts.h"
+#include "../core/quota.h"
+#include "../core/sessions.h"
+#include "../core/tokens.h"
+#include "../crypto/crypto.h"
+#include "../util/err.h"
+#include "../util/xalloc.h"
+
+#include <string.h>
+
+#define SLOTS 1024
+
+static const struct route *slots[SLOTS]; /* first route of each distinct path */
+static int64_t quotas[SLOTS];
+static struct router_options options;
+
+static uint32_t hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static int enabled(const struct route *rt)
+{
+    if ((rt->flags & R_TEST_CLOCK) && !options.test_clock)
+        return 0;
+    if ((rt->flags & R_DEMO) && !options.demo)
+        return 0;
+    return 1;
+}
+
+void router_init(const struct router_options *opt)
+{
+    options = *opt;
+    for (size_t i = 0; i < route_count; i++) {
+        const struct route *rt = &routes[i];
+        if (!enabled(rt))
+            continue;
+        size_t n = strlen(rt->path);
+        for (uint32_t s = hash(rt->path, n) % SLOTS;; s = (s + 1) % SLOTS) {
+            if (!slots[s]) {
+                slots[s] = rt;
+                break;
+            }
+            if (strcmp(slots[s]->path, rt->path) == 0)
+                break;
+        }
+    }
+}
+
+const struct route *router_find(const char *path, size_t len)
+{
+    for (uint32_t s = hash(path, len) % SLOTS; slots[s]; s = (s + 1) % SLOTS)
+        if (strncmp(slots[s]->path, path, len) == 0 && slots[s]->path[len] == 0)
+            return slots[s];
+    return NULL;
+}
+
+size_t router_index(const struct route *rt)
+{
+    return (size_t)(rt - routes);
+}
+
+int64_t router_quota(const struct route *rt)
+{
+    size_t i = router_index(rt);
+    if (i < SLOTS && quotas[i] == 0)
+        quotas[i] = quota_limit(rt->path) ? quota_limit(rt->path) : -1;
+    return i < SLOTS && quotas[i] > 0 ? quotas[i] : 0;
+}
+
+/* the entry for this method among the routes sharing the first one's path */
+static const struct route *match_method(const struct route *first, int method)
+{
+    for (const struct route *rt = first; rt < routes + route_count; rt++) {
+        if (strcmp(rt->path, first->path) != 0)
+            break;
+        if (enabled(rt) && (rt->methods & method))
+            return rt;
+    }
+    return NULL;
+}
+
+static int bearer(struct req *r, char *out, size_t cap)
+{
+    size_t n;
+    const char *v = req_header(r, "authorization", &n);
+    if (v && n > 7 && strncasecmp(v, "Bearer ", 7) == 0 && n - 7 < cap) {
+        memcpy(out, v + 7, n - 7);
+        out[n - 7] = 0;
+        return 0;
+    }
+    return -1;
+}
+
+static int auth_operator(struct req *r)
+{
+    char key[128];
+    size_t n;
+    const char *v = req_header(r, "x-operator-key", &n);
+    if (v && n < sizeof(key)) {
+        memcpy(key, v, n);
+        key[n] = 0;
+    } else if (bearer(r, key, sizeof(key)) != 0) {
+        return ERR_UNAUTHENTICATED;
+    }
+    const char *want = accounts_operator_key();
+    return crypto_eq(key, strlen(key), want, strlen(want)) ? 0 : ERR_UNAUTHENTICATED;
+}
+
+static int auth_token(struct req *r)
+{
+    char tok[160];
+    long n = req_query(r, "access_token", tok, sizeof(tok));
+    if (n == -1 || n == 0)
+        return ERR_MISSING_ACCESS_TOKEN;
+    if (n < 0)
+        return ERR_INVALID_CREDENTIAL;
+    int rc = tokens_check(r->rd, tok, (size_t)n, r->appid);
+    if (rc != 0)
+        return rc;
+    if (router_quota(r->route) > 0)
+        return quota_take(r->rd, r->appid, r->route->path);
+    return 0;
+}
+
+static int authenticate(struct req *r)
+{
+    char sess[128];
+    switch (r->route->auth) {
+    case AUTH_NONE:
+        return 0;
+    case AUTH_TOKEN:
+        return auth_token(r);
+    case AUTH_OPERATOR:
+        return auth_operator(r);
+    case AUTH_CLIENT:
+        if (bearer(r, sess, sizeof(sess)) != 0)
+            return ERR_UNAUTHENTICATED;
+        return sessions_check(r->rd, sess, &r->user_id);
+    case AUTH_COMPONENT:
+    case AUTH_CONSOLE:
+        break;
+    }
+    return ERR_UNAUTHENTICATED;
+}
+
+static int check_method(struct req *r, const struct route *first)
+{
+    const struct route *rt = match_method(first, r->method);
+    if (rt) {
+        r->route = rt;
+        return 0;
+    }
+    r->route = first;
+    if (!(first->flags & R_WIRE)) {
+        http_send_err_status(r, 405, 405, "method not allowed");
+        return REQ_ASYNC;
+    }
+    return (first->methods & M_GET) ? ERR_REQUIRE_GET : ERR_REQUIRE_POST;
+}
+
+void router_dispatch(struct req *r)
+{
+    const struct route *first = router_find(r->path, r->path_len);
+    if (!first) {
+        http_send_err_status(r, 404, ERR_NOT_FOUND, "not found");
+        return;
+    }
+    int rc = check_method(r, first);
+    if (rc == REQ_ASYNC)
+        return;
+    if (rc == 0) {
+        size_t max = r->route->max_body ? r->route->max_body : HTTP_MAX_BODY;
+        if (r->body_len > max)
+            rc = ERR_BODY_TOO_LARGE;
+    }
+    if (rc == 0)
+        rc = authenticate(r);
+    if (rc == 0)
+        rc = r->route->handler(r);
+    if (rc != 0 && rc != REQ_ASYNC)
+        http_send_err(r, rc);
+}

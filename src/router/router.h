@@ -1,0 +1,61 @@
+/*
+ * router: THE route table (routes.c) and the one place that checks, before any handler
+ * runs, the method, the body size, the caller's credential and the daily quota. Handlers
+ * never check those again. Wire routes (R_WIRE) answer every error as HTTP 200 with
+ * {"errcode","errmsg"} (spec/README.md §3); console, client and operator routes use HTTP
+ * status codes with the same envelope.
+ */
+#ifndef LJ_ROUTER_H
+#define LJ_ROUTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct req;
+
+enum { M_GET = 1, M_POST = 2, M_OTHER = 4 };
+
+enum auth_kind {
+    AUTH_NONE,      /* public */
+    AUTH_TOKEN,     /* access_token (account or authorizer) in the query */
+    AUTH_COMPONENT, /* component_access_token */
+    AUTH_CLIENT,    /* end-user session: Authorization: Bearer */
+    AUTH_CONSOLE,   /* merchant / third-party console session */
+    AUTH_OPERATOR,  /* operator key: Authorization: Bearer, or X-Operator-Key */
+};
+
+enum {
+    R_WIRE = 1,       /* WeChat wire path: errors are HTTP 200 + errcode */
+    R_TEST_CLOCK = 2, /* exists only with --test-clock */
+    R_DEMO = 4,       /* exists only with --demo */
+};
+
+struct route {
+    unsigned methods;
+    const char *path;
+    int (*handler)(struct req *r);
+    enum auth_kind auth;
+    int perm_set; /* third-party permission set that may call it; 0 = none */
+    unsigned flags;
+    size_t max_body; /* 0 = HTTP_MAX_BODY */
+};
+
+extern const struct route routes[];
+extern const size_t route_count;
+
+struct router_options {
+    int test_clock;
+    int demo;
+};
+
+void router_init(const struct router_options *opt);
+/* checks and dispatches one request; always answers (now or after a write) */
+void router_dispatch(struct req *r);
+/* index of a route in routes[], for metrics; route_count for "no route" */
+size_t router_index(const struct route *rt);
+/* the route serving a path, whatever the method; NULL if none (for openapi/quota/get) */
+const struct route *router_find(const char *path, size_t len);
+/* the daily quota of a route (0 = not metered) */
+int64_t router_quota(const struct route *rt);
+
+#endif

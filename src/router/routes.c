@@ -1,0 +1,53 @@
+/*
+ * routes: THE route table. Every path lianjie answers is here, with its methods, the
+ * credential it takes, the third-party permission set it belongs to (spec/component.md §7;
+ * 0 = not callable with an authorizer token) and its flags. Entries sharing a path must be
+ * adjacent (one per method).
+ */
+#include "router.h"
+#include "../api/api.h"
+
+#define WIRE R_WIRE
+
+const struct route routes[] = {
+    /* accounts.md §1: tokens and quotas */
+    {M_GET, "/cgi-bin/token", api_token_get, AUTH_NONE, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/stable_token", api_stable_token, AUTH_NONE, 0, WIRE, 0},
+    {M_GET, "/cgi-bin/getcallbackip", api_getcallbackip, AUTH_TOKEN, 1, WIRE, 0},
+    {M_GET, "/cgi-bin/get_api_domain_ip", api_get_api_domain_ip, AUTH_TOKEN, 1, WIRE, 0},
+    {M_POST, "/cgi-bin/clear_quota", api_clear_quota, AUTH_TOKEN, 1, WIRE, 0},
+    {M_POST, "/cgi-bin/clear_quota/v2", api_clear_quota_v2, AUTH_NONE, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/openapi/quota/get", api_quota_get, AUTH_TOKEN, 1, WIRE, 0},
+    {M_POST, "/cgi-bin/openapi/quota/clear", api_quota_clear, AUTH_TOKEN, 1, WIRE, 0},
+
+    /* operations */
+    {M_GET, "/healthz", api_healthz, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/metrics", api_metrics, AUTH_NONE, 0, 0, 0},
+
+    /* operator API */
+    {M_GET, "/admin/v1/open-accounts", api_admin_open_accounts_list, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/open-accounts", api_admin_open_accounts_create, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/accounts", api_admin_accounts_list, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/accounts", api_admin_accounts_create, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/accounts/get", api_admin_accounts_get, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/accounts/reset_secret", api_admin_accounts_reset_secret, AUTH_OPERATOR, 0,
+     0, 0},
+    {M_POST, "/admin/v1/accounts/bind", api_admin_accounts_bind, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/accounts/ip_whitelist", api_admin_accounts_whitelist, AUTH_OPERATOR, 0, 0,
+     0},
+    {M_GET, "/admin/v1/users", api_admin_users_list, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/users", api_admin_users_create, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/users/password", api_admin_users_password, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/ids", api_admin_ids, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/clock", api_admin_clock_get, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
+    {M_POST, "/admin/v1/clock", api_admin_clock_advance, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
+
+    /* client API (the user side) */
+    {M_POST, "/client/v1/login", api_client_login, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/client/v1/logout", api_client_logout, AUTH_CLIENT, 0, 0, 0},
+    {M_GET, "/client/v1/me", api_client_me, AUTH_CLIENT, 0, 0, 0},
+    {M_GET, "/client/v1/demo/users", api_client_demo_users, AUTH_NONE, 0, R_DEMO, 0},
+    {M_POST, "/client/v1/demo/login", api_client_demo_login, AUTH_NONE, 0, R_DEMO, 0},
+};
+
+const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,134 @@
+/*
+ * store: the storage interface. All SQL of the project lives below this header.
+ *
+ * A `struct store` is one connection: not shared between threads. The server gives each
+ * event-loop thread one for reads and the writer thread one for writes (writer.h); the CLI
+ * opens its own. The SQL is kept to what SQLite and PostgreSQL share ($N parameters,
+ * ON CONFLICT, RETURNING) so a PostgreSQL backend can implement the same functions.
+ *
+ * Functions return 0, ERR_NOT_FOUND, ERR_CONFLICT (unique key taken) or ERR_SYSTEM.
+ * Fixed-size char fields are NUL-terminated and truncated to fit.
+ */
+#ifndef LJ_STORE_H
+#define LJ_STORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct store;
+
+struct open_account {
+    char appid[19];
+    char name[128];
+    int64_t created_at;
+};
+
+struct account {
+    char appid[19];
+    char secret[33];
+    char original_id[16];
+    char name[128];
+    char type[16]; /* "service" | "subscription" */
+    int verified;
+    char avatar[256];
+    char open_appid[19]; /* "" when not bound */
+    char server_url[512];
+    char server_token[64];
+    char aes_key[48];
+    char msg_mode[16]; /* "plaintext" | "compatible" | "safe" */
+    char ip_whitelist[1024]; /* comma separated; "" = any */
+    int64_t created_at;
+};
+
+struct user {
+    int64_t id;
+    char username[64];
+    char password_hash[128];
+    char nickname[128];
+    char avatar[256];
+    int sex; /* 0 unknown, 1 male, 2 female */
+    char language[16];
+    char country[64];
+    char province[64];
+    char city[64];
+    int64_t created_at;
+};
+
+enum token_kind { TOKEN_KIND_PLAIN = 0, TOKEN_KIND_STABLE = 1 };
+
+struct token_rec {
+    char token[128];
+    char appid[19];
+    int kind;
+    int superseded; /* replaced by a newer token: answers 40001 once past expires_at */
+    int64_t issued_at;
+    int64_t expires_at;
+};
+
+struct session_rec {
+    char token[64];
+    int64_t user_id;
+    int64_t expires_at;
+};
+
+typedef void (*store_open_account_cb)(void *arg, const struct open_account *o);
+typedef void (*store_account_cb)(void *arg, const struct account *a);
+typedef void (*store_user_cb)(void *arg, const struct user *u);
+
+/* opens (creating if needed) DIR/lianjie.db and applies pending migrations */
+int store_open(const char *dir, struct store **out);
+void store_close(struct store *s);
+int store_schema_version(struct store *s);
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+int store_savepoint(struct store *s);
+int store_savepoint_release(struct store *s);
+int store_savepoint_rollback(struct store *s);
+/* nanoseconds spent in the database by this connection since it opened */
+int64_t store_busy_ns(struct store *s);
+
+int store_meta_get(struct store *s, const char *key, char *out, size_t cap);
+int store_meta_put(struct store *s, const char *key, const char *value);
+
+int store_open_account_insert(struct store *s, const struct open_account *o);
+int store_open_account_get(struct store *s, const char *appid, struct open_account *out);
+int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg);
+
+int store_account_insert(struct store *s, const struct account *a);
+int store_account_get(struct store *s, const char *appid, struct account *out);
+int store_account_list(struct store *s, store_account_cb cb, void *arg);
+/* writes every mutable field of a (looked up by a->appid) */
+int store_account_update(struct store *s, const struct account *a);
+
+/* sets u->id */
+int store_user_insert(struct store *s, struct user *u);
+int store_user_get(struct store *s, int64_t id, struct user *out);
+int store_user_get_by_name(struct store *s, const char *username, struct user *out);
+int store_user_list(struct store *s, store_user_cb cb, void *arg);
+int store_user_set_password(struct store *s, int64_t id, const char *password_hash);
+int store_user_count(struct store *s, int64_t *out);
+
+int store_token_insert(struct store *s, const struct token_rec *t);
+int store_token_get(struct store *s, const char *token, struct token_rec *out);
+/* the newest token of (appid, kind) */
+int store_token_latest(struct store *s, const char *appid, int kind, struct token_rec *out);
+/* marks every token of (appid, kind) valid past `until` as superseded, expiring at `until` */
+int store_token_supersede(struct store *s, const char *appid, int kind, int64_t until);
+/* drops tokens that expired before `before` */
+int store_token_purge(struct store *s, int64_t before);
+
+/* counters: (appid, name, period) -> value; period is a day or month number */
+int store_counter_get(struct store *s, const char *appid, const char *name, int64_t period,
+                      int64_t *value, int64_t *updated_at);
+int store_counter_set(struct store *s, const char *appid, const char *name, int64_t period,
+                      int64_t value, int64_t now);
+/* deletes every counter of appid in `period` whose name starts with prefix */
+int store_counter_clear(struct store *s, const char *appid, const char *prefix, int64_t period);
+
+int store_session_insert(struct store *s, const struct session_rec *r);
+int store_session_get(struct store *s, const char *token, struct session_rec *out);
+int store_session_delete(struct store *s, const char *token);
+
+#endif

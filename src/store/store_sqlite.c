@@ -1,0 +1,608 @@
+/*
+ * store_sqlite: the SQLite backend of store.h (WAL, synchronous=NORMAL: a commit survives
+ * a killed process). Statements are prepared once per connection and cached by their SQL
+ * text's address. Parameters are written $1..$N and bound by name, the PostgreSQL way.
+ */
+#include "store.h"
+#include "migrations.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/xalloc.h"
+#include "../core/clock.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define STMT_SLOTS 128
+
+struct store {
+    sqlite3 *db;
+    const char *keys[STMT_SLOTS];
+    sqlite3_stmt *stmts[STMT_SLOTS];
+    int64_t busy_ns;
+};
+
+static sqlite3_stmt *stmt(struct store *s, const char *sql)
+{
+    size_t h = ((size_t)sql >> 4) % STMT_SLOTS;
+    for (size_t i = 0; i < STMT_SLOTS; i++, h = (h + 1) % STMT_SLOTS) {
+        if (s->keys[h] == sql)
+            return s->stmts[h];
+        if (s->keys[h] == NULL) {
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+                SQLITE_OK) {
+                log_error("store", "prepare failed: %s", sqlite3_errmsg(s->db));
+                return NULL;
+            }
+            s->keys[h] = sql;
+            s->stmts[h] = st;
+            return st;
+        }
+    }
+    log_error("store", "statement cache full");
+    return NULL;
+}
+
+/* binds the variadic arguments described by types ('t' text, 'i' int64) to $1..$N */
+static int vbind(sqlite3_stmt *st, const char *types, va_list ap)
+{
+    for (int i = 0; types[i]; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "$%d", i + 1);
+        int idx = sqlite3_bind_parameter_index(st, name);
+        int rc;
+        if (types[i] == 't') {
+            const char *v = va_arg(ap, const char *);
+            rc = idx ? sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) : SQLITE_OK;
+        } else {
+            int64_t v = va_arg(ap, int64_t);
+            rc = idx ? sqlite3_bind_int64(st, idx, v) : SQLITE_OK;
+        }
+        if (rc != SQLITE_OK)
+            return -1;
+    }
+    return 0;
+}
+
+static sqlite3_stmt *query(struct store *s, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *st = stmt(s, sql);
+    if (!st)
+        return NULL;
+    va_list ap;
+    va_start(ap, types);
+    int rc = vbind(st, types, ap);
+    va_end(ap);
+    if (rc != 0) {
+        sqlite3_reset(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static int exec_stmt(struct store *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return ERR_SYSTEM;
+    int64_t t0 = clock_mono_ns();
+    int rc = sqlite3_step(st);
+    s->busy_ns += clock_mono_ns() - t0;
+    int ext = sqlite3_extended_errcode(s->db);
+    done(st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        return 0;
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return ERR_CONFLICT;
+    log_error("store", "step failed: %s", sqlite3_errmsg(s->db));
+    return ERR_SYSTEM;
+}
+
+#define EXEC(s, sql, types, ...) exec_stmt((s), query((s), (sql), (types), __VA_ARGS__))
+
+/* steps a query; 1 = row, 0 = no more rows, -1 = error (statement already reset) */
+static int step(struct store *s, sqlite3_stmt *st)
+{
+    int64_t t0 = clock_mono_ns();
+    int rc = sqlite3_step(st);
+    s->busy_ns += clock_mono_ns() - t0;
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc != SQLITE_DONE)
+        log_error("store", "query failed: %s", sqlite3_errmsg(s->db));
+    done(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    snprintf(dst, cap, "%s", v ? (const char *)v : "");
+}
+
+/* runs a single-row query and hands the row to fill(); 0, ERR_NOT_FOUND or ERR_SYSTEM */
+static int one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
+                   void *out)
+{
+    if (!st)
+        return ERR_SYSTEM;
+    int r = step(s, st);
+    if (r < 0)
+        return ERR_SYSTEM;
+    if (r == 0)
+        return ERR_NOT_FOUND;
+    fill(st, out);
+    done(st);
+    return 0;
+}
+
+static int raw_exec(struct store *s, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        log_error("store", "exec failed: %s", err ? err : "?");
+        sqlite3_free(err);
+        return ERR_SYSTEM;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ open, migrate */
+
+int store_schema_version(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT version FROM schema_version", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(struct store *s)
+{
+    if (raw_exec(s, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
+                    "INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS"
+                    " (SELECT 1 FROM schema_version);") != 0)
+        return ERR_SYSTEM;
+    for (int v = store_schema_version(s); v < store_migration_count; v++) {
+        char bump[80];
+        snprintf(bump, sizeof(bump), "UPDATE schema_version SET version = %d;", v + 1);
+        if (raw_exec(s, "BEGIN IMMEDIATE") != 0)
+            return ERR_SYSTEM;
+        if (raw_exec(s, store_migrations[v]) != 0 || raw_exec(s, bump) != 0) {
+            raw_exec(s, "ROLLBACK");
+            return ERR_SYSTEM;
+        }
+        if (raw_exec(s, "COMMIT") != 0)
+            return ERR_SYSTEM;
+        log_info("store", "schema migrated to version %d", v + 1);
+    }
+    return 0;
+}
+
+int store_open(const char *dir, struct store **out)
+{
+    char path[4096];
+    *out = NULL;
+    if (strcmp(dir, ":memory:") == 0) {
+        snprintf(path, sizeof(path), ":memory:");
+    } else {
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            log_error("store", "cannot create data directory '%s'", dir);
+            return ERR_SYSTEM;
+        }
+        snprintf(path, sizeof(path), "%s/lianjie.db", dir);
+    }
+    struct store *s = xcalloc(1, sizeof(*s));
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        log_error("store", "cannot open '%s': %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return ERR_SYSTEM;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    if (raw_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                    " PRAGMA foreign_keys=ON;") != 0 ||
+        migrate(s) != 0) {
+        store_close(s);
+        return ERR_SYSTEM;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < STMT_SLOTS; i++)
+        if (s->stmts[i])
+            sqlite3_finalize(s->stmts[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int64_t store_busy_ns(struct store *s)
+{
+    return s->busy_ns;
+}
+
+/* ------------------------------------------------------------------ transactions */
+
+#define TX(name, sql)                                                                              \
+    int name(struct store *s)                                                                      \
+    {                                                                                              \
+        static const char q[] = sql;                                                               \
+        return exec_stmt(s, stmt(s, q));                                                           \
+    }
+TX(store_begin, "BEGIN IMMEDIATE")
+TX(store_commit, "COMMIT")
+TX(store_rollback, "ROLLBACK")
+TX(store_savepoint, "SAVEPOINT job")
+TX(store_savepoint_release, "RELEASE job")
+TX(store_savepoint_rollback, "ROLLBACK TO job")
+
+/* ------------------------------------------------------------------ meta */
+
+static void fill_meta(sqlite3_stmt *st, void *out)
+{
+    struct {
+        char *p;
+        size_t cap;
+    } *o = out;
+    col_text(st, 0, o->p, o->cap);
+}
+
+int store_meta_get(struct store *s, const char *key, char *out, size_t cap)
+{
+    struct {
+        char *p;
+        size_t cap;
+    } o = {out, cap};
+    return one_row(s, query(s, "SELECT value FROM meta WHERE key = $1", "t", key), fill_meta, &o);
+}
+
+int store_meta_put(struct store *s, const char *key, const char *value)
+{
+    return EXEC(s,
+                "INSERT INTO meta(key, value) VALUES($1, $2)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "tt", key, value);
+}
+
+/* ------------------------------------------------------------------ open-platform accounts */
+
+static void fill_open(sqlite3_stmt *st, void *out)
+{
+    struct open_account *o = out;
+    col_text(st, 0, o->appid, sizeof(o->appid));
+    col_text(st, 1, o->name, sizeof(o->name));
+    o->created_at = sqlite3_column_int64(st, 2);
+}
+
+int store_open_account_insert(struct store *s, const struct open_account *o)
+{
+    return EXEC(s, "INSERT INTO open_accounts(appid, name, created_at) VALUES($1, $2, $3)", "tti",
+                o->appid, o->name, o->created_at);
+}
+
+int store_open_account_get(struct store *s, const char *appid, struct open_account *out)
+{
+    return one_row(s,
+                   query(s, "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1",
+                         "t", appid),
+                   fill_open, out);
+}
+
+int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg)
+{
+    sqlite3_stmt *st =
+        query(s, "SELECT appid, name, created_at FROM open_accounts ORDER BY created_at, appid",
+              "");
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = step(s, st)) == 1) {
+        struct open_account o;
+        fill_open(st, &o);
+        cb(arg, &o);
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
+}
+
+/* ------------------------------------------------------------------ official accounts */
+
+#define ACCOUNT_COLS                                                                               \
+    "appid, secret, original_id, name, type, verified, avatar, open_appid, server_url,"           \
+    " server_token, aes_key, msg_mode, ip_whitelist, created_at"
+
+static void fill_account(sqlite3_stmt *st, void *out)
+{
+    struct account *a = out;
+    col_text(st, 0, a->appid, sizeof(a->appid));
+    col_text(st, 1, a->secret, sizeof(a->secret));
+    col_text(st, 2, a->original_id, sizeof(a->original_id));
+    col_text(st, 3, a->name, sizeof(a->name));
+    col_text(st, 4, a->type, sizeof(a->type));
+    a->verified = sqlite3_column_int(st, 5);
+    col_text(st, 6, a->avatar, sizeof(a->avatar));
+    col_text(st, 7, a->open_appid, sizeof(a->open_appid));
+    col_text(st, 8, a->server_url, sizeof(a->server_url));
+    col_text(st, 9, a->server_token, sizeof(a->server_token));
+    col_text(st, 10, a->aes_key, sizeof(a->aes_key));
+    col_text(st, 11, a->msg_mode, sizeof(a->msg_mode));
+    col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
+    a->created_at = sqlite3_column_int64(st, 13);
+}
+
+int store_account_insert(struct store *s, const struct account *a)
+{
+    return EXEC(s,
+                "INSERT INTO accounts(" ACCOUNT_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
+                " $9, $10, $11, $12, $13, $14)",
+                "tttttittttttti", a->appid, a->secret, a->original_id, a->name, a->type,
+                (int64_t)a->verified, a->avatar, a->open_appid, a->server_url, a->server_token,
+                a->aes_key, a->msg_mode, a->ip_whitelist, a->created_at);
+}
+
+int store_account_get(struct store *s, const char *appid, struct account *out)
+{
+    return one_row(s,
+                   query(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE appid = $1", "t", appid),
+                   fill_account, out);
+}
+
+int store_account_list(struct store *s, store_account_cb cb, void *arg)
+{
+    sqlite3_stmt *st =
+        query(s, "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, appid", "");
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = step(s, st)) == 1) {
+        struct account a;
+        fill_account(st, &a);
+        cb(arg, &a);
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
+}
+
+int store_account_update(struct store *s, const struct account *a)
+{
+    int rc = EXEC(s,
+                  "UPDATE accounts SET secret = $2, name = $3, type = $4, verified = $5,"
+                  " avatar = $6, open_appid = $7, server_url = $8, server_token = $9,"
+                  " aes_key = $10, msg_mode = $11, ip_whitelist = $12 WHERE appid = $1",
+                  "ttttittttttt", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
+                  a->avatar, a->open_appid, a->server_url, a->server_token, a->aes_key,
+                  a->msg_mode, a->ip_whitelist);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        return ERR_NOT_FOUND;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ users */
+
+#define USER_COLS                                                                                  \
+    "id, username, password_hash, nickname, avatar, sex, language, country, province, city,"      \
+    " created_at"
+
+static void fill_user(sqlite3_stmt *st, void *out)
+{
+    struct user *u = out;
+    u->id = sqlite3_column_int64(st, 0);
+    col_text(st, 1, u->username, sizeof(u->username));
+    col_text(st, 2, u->password_hash, sizeof(u->password_hash));
+    col_text(st, 3, u->nickname, sizeof(u->nickname));
+    col_text(st, 4, u->avatar, sizeof(u->avatar));
+    u->sex = sqlite3_column_int(st, 5);
+    col_text(st, 6, u->language, sizeof(u->language));
+    col_text(st, 7, u->country, sizeof(u->country));
+    col_text(st, 8, u->province, sizeof(u->province));
+    col_text(st, 9, u->city, sizeof(u->city));
+    u->created_at = sqlite3_column_int64(st, 10);
+}
+
+static void fill_id(sqlite3_stmt *st, void *out)
+{
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+}
+
+int store_user_insert(struct store *s, struct user *u)
+{
+    sqlite3_stmt *st = query(s,
+                             "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
+                             " language, country, province, city, created_at)"
+                             " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                             "ttttitttti", u->username, u->password_hash, u->nickname, u->avatar,
+                             (int64_t)u->sex, u->language, u->country, u->province, u->city,
+                             u->created_at);
+    if (!st)
+        return ERR_SYSTEM;
+    int r = step(s, st);
+    if (r == 1) {
+        fill_id(st, &u->id);
+        done(st);
+        return 0;
+    }
+    return sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE ? ERR_CONFLICT : ERR_SYSTEM;
+}
+
+int store_user_get(struct store *s, int64_t id, struct user *out)
+{
+    return one_row(s, query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id),
+                   fill_user, out);
+}
+
+int store_user_get_by_name(struct store *s, const char *username, struct user *out)
+{
+    return one_row(s, query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
+                   fill_user, out);
+}
+
+int store_user_list(struct store *s, store_user_cb cb, void *arg)
+{
+    sqlite3_stmt *st = query(s, "SELECT " USER_COLS " FROM users ORDER BY id", "");
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = step(s, st)) == 1) {
+        struct user u;
+        fill_user(st, &u);
+        cb(arg, &u);
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
+}
+
+int store_user_set_password(struct store *s, int64_t id, const char *password_hash)
+{
+    int rc = EXEC(s, "UPDATE users SET password_hash = $2 WHERE id = $1", "it", id, password_hash);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        return ERR_NOT_FOUND;
+    return rc;
+}
+
+int store_user_count(struct store *s, int64_t *out)
+{
+    return one_row(s, query(s, "SELECT COUNT(*) FROM users", ""), fill_id, out);
+}
+
+/* ------------------------------------------------------------------ access tokens */
+
+#define TOKEN_COLS "token, appid, kind, superseded, issued_at, expires_at"
+
+static void fill_token(sqlite3_stmt *st, void *out)
+{
+    struct token_rec *t = out;
+    col_text(st, 0, t->token, sizeof(t->token));
+    col_text(st, 1, t->appid, sizeof(t->appid));
+    t->kind = sqlite3_column_int(st, 2);
+    t->superseded = sqlite3_column_int(st, 3);
+    t->issued_at = sqlite3_column_int64(st, 4);
+    t->expires_at = sqlite3_column_int64(st, 5);
+}
+
+int store_token_insert(struct store *s, const struct token_rec *t)
+{
+    return EXEC(s,
+                "INSERT INTO access_tokens(" TOKEN_COLS ") VALUES($1, $2, $3, $4, $5, $6)",
+                "ttiiii", t->token, t->appid, (int64_t)t->kind, (int64_t)t->superseded,
+                t->issued_at, t->expires_at);
+}
+
+int store_token_get(struct store *s, const char *token, struct token_rec *out)
+{
+    return one_row(s,
+                   query(s, "SELECT " TOKEN_COLS " FROM access_tokens WHERE token = $1", "t",
+                         token),
+                   fill_token, out);
+}
+
+int store_token_latest(struct store *s, const char *appid, int kind, struct token_rec *out)
+{
+    return one_row(s,
+                   query(s,
+                         "SELECT " TOKEN_COLS " FROM access_tokens WHERE appid = $1 AND kind = $2"
+                         " ORDER BY expires_at DESC, issued_at DESC LIMIT 1",
+                         "ti", appid, (int64_t)kind),
+                   fill_token, out);
+}
+
+int store_token_supersede(struct store *s, const char *appid, int kind, int64_t until)
+{
+    return EXEC(s,
+                "UPDATE access_tokens SET superseded = 1, expires_at = $3"
+                " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
+                "tii", appid, (int64_t)kind, until);
+}
+
+int store_token_purge(struct store *s, int64_t before)
+{
+    return EXEC(s, "DELETE FROM access_tokens WHERE expires_at < $1", "i", before);
+}
+
+/* ------------------------------------------------------------------ counters */
+
+static void fill_counter(sqlite3_stmt *st, void *out)
+{
+    int64_t *o = out;
+    o[0] = sqlite3_column_int64(st, 0);
+    o[1] = sqlite3_column_int64(st, 1);
+}
+
+int store_counter_get(struct store *s, const char *appid, const char *name, int64_t period,
+                      int64_t *value, int64_t *updated_at)
+{
+    int64_t o[2] = {0, 0};
+    int rc = one_row(s,
+                     query(s,
+                           "SELECT value, updated_at FROM counters"
+                           " WHERE appid = $1 AND name = $2 AND period = $3",
+                           "tti", appid, name, period),
+                     fill_counter, o);
+    *value = o[0];
+    if (updated_at)
+        *updated_at = o[1];
+    return rc;
+}
+
+int store_counter_set(struct store *s, const char *appid, const char *name, int64_t period,
+                      int64_t value, int64_t now)
+{
+    return EXEC(s,
+                "INSERT INTO counters(appid, name, period, value, updated_at)"
+                " VALUES($1, $2, $3, $4, $5) ON CONFLICT(appid, name, period)"
+                " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                "ttiii", appid, name, period, value, now);
+}
+
+int store_counter_clear(struct store *s, const char *appid, const char *prefix, int64_t period)
+{
+    return EXEC(s,
+                "DELETE FROM counters WHERE appid = $1 AND period = $3"
+                " AND substr(name, 1, length($2)) = $2",
+                "tti", appid, prefix, period);
+}
+
+/* ------------------------------------------------------------------ sessions */
+
+static void fill_session(sqlite3_stmt *st, void *out)
+{
+    struct session_rec *r = out;
+    col_text(st, 0, r->token, sizeof(r->token));
+    r->user_id = sqlite3_column_int64(st, 1);
+    r->expires_at = sqlite3_column_int64(st, 2);
+}
+
+int store_session_insert(struct store *s, const struct session_rec *r)
+{
+    return EXEC(s, "INSERT INTO sessions(token, user_id, expires_at) VALUES($1, $2, $3)", "tii",
+                r->token, r->user_id, r->expires_at);
+}
+
+int store_session_get(struct store *s, const char *token, struct session_rec *out)
+{
+    return one_row(s,
+                   query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1",
+                         "t", token),
+                   fill_session, out);
+}
+
+int store_session_delete(struct store *s, const char *token)
+{
+    return EXEC(s, "DELETE FROM sessions WHERE token = $1", "t", token);
+}

@@ -1,0 +1,46 @@
+/*
+ * writer: the one thread that writes. Event loops never write to the database themselves:
+ * they hand a job to the writer, which runs jobs in batches inside one transaction (group
+ * commit, one SAVEPOINT per job so a failing job does not undo its neighbours) and calls
+ * each job's `complete` only after the batch committed. An answer sent from `complete`
+ * with rc == 0 is therefore durable.
+ *
+ *   submit --> [queue] --> run(store) in SAVEPOINT --> COMMIT --> after_commit() --> complete()
+ *                                     \-- rc != 0: ROLLBACK TO --/
+ *
+ * `run` and `after_commit` execute on the writer thread; `complete` too, and it must only
+ * hand the result over (to an event loop, or a waiting thread), never block.
+ */
+#ifndef LJ_WRITER_H
+#define LJ_WRITER_H
+
+#include <stdint.h>
+
+struct store;
+struct wjob;
+
+typedef int (*wjob_run_fn)(struct store *s, void *arg);
+
+struct wjob {
+    struct wjob *next;
+    wjob_run_fn run;
+    void (*after_commit)(void *arg);         /* optional: only when rc == 0 and committed */
+    void (*complete)(struct wjob *job);     /* always called once */
+    void *arg;
+    int rc;
+};
+
+/* starts the writer thread on its own connection to dir */
+int writer_start(const char *dir);
+void writer_stop(void);
+void writer_submit(struct wjob *job);
+/* runs one job and waits for its commit; usable from any thread but an event loop */
+int writer_run_sync(wjob_run_fn run, void (*after_commit)(void *), void *arg);
+
+struct writer_stats {
+    uint64_t batches, jobs, failed_commits;
+    int64_t db_ns;
+};
+void writer_get_stats(struct writer_stats *out);
+
+#endif
