@@ -38,7 +38,8 @@ LDLIBS  = $(PKG_LIBS) -lpthread -lm
 all: deps $(BIN)
 
 $(BIN): $(OBJS)
-	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+	@echo "LD $@"
+	@$(CC) $(OPT) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

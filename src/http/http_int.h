@@ -34,4 +34,7 @@ struct thread_ctx {
     struct thread_metrics metrics;
 };
 
+/* errors.c: h2o's own error answers in the JSON envelope */
+void http_errors_register(h2o_pathconf_t *pc);
+
 #endif

@@ -411,6 +411,8 @@ static void setup_globalconf(void)
     h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
     h2o_handler_t *hd = h2o_create_handler(pc, sizeof(*hd));
     hd->on_req = on_req;
+    http_errors_register(pc);
+    http_errors_register(&host->fallback_path);
 }
 
 static int open_threads(const struct http_config *cfg, int *port)

@@ -1,0 +1,61 @@
+/*
+ * errors: h2o answers some requests itself, before any handler (a body over the limit: 413;
+ * a malformed request: 400), with a plain-text body. This output filter turns those bodies
+ * into the JSON envelope {"errcode":STATUS,"errmsg":"..."} so every client sees one format.
+ * Our own answers never carry text/plain error bodies, so only h2o's are rewritten.
+ */
+#include "http_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct json_ostream {
+    h2o_ostream_t super;
+    h2o_iovec_t body;
+    int sent;
+};
+
+static void json_do_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t bufcnt,
+                         h2o_send_state_t state)
+{
+    struct json_ostream *o = (struct json_ostream *)self;
+    h2o_iovec_t out = o->sent ? h2o_iovec_init(NULL, 0) : o->body;
+    o->sent = 1;
+    h2o_ostream_send_next(&o->super, req, &out, out.len ? 1 : 0, state);
+}
+
+static int is_h2o_error(h2o_req_t *req, ssize_t *ct)
+{
+    if (req->res.status < 400)
+        return 0;
+    *ct = h2o_find_header(&req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    if (*ct < 0)
+        return 0;
+    h2o_iovec_t v = req->res.headers.entries[*ct].value;
+    return v.len >= 10 && memcmp(v.base, "text/plain", 10) == 0;
+}
+
+static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    ssize_t ct;
+    if (is_h2o_error(req, &ct)) {
+        char msg[200];
+        int n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}", req->res.status,
+                         req->res.status == 413 ? "request entity too large" : "bad request");
+        struct json_ostream *o = (void *)h2o_add_ostream(req, sizeof(*o), slot);
+        o->super.do_send = json_do_send;
+        o->body = h2o_strdup(&req->pool, msg, (size_t)n);
+        o->sent = 0;
+        req->res.headers.entries[ct].value =
+            h2o_iovec_init(H2O_STRLIT("application/json; encoding=utf-8"));
+        req->res.content_length = (size_t)n;
+        slot = &o->super.next;
+    }
+    h2o_setup_next_ostream(req, slot);
+}
+
+void http_errors_register(h2o_pathconf_t *pc)
+{
+    h2o_filter_t *f = h2o_create_filter(pc, sizeof(*f));
+    f->on_setup_ostream = on_setup_ostream;
+}
