@@ -22,8 +22,9 @@ static int login_done(struct req *r, void *arg, int rc)
     if (store_user_get(r->rd, n->user_id, &u) != 0)
         return ERR_SYSTEM;
     struct buf b = BUF_INIT;
-    buf_printf(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"session\":\"%s\",\"expires_at\":%lld,"
-                   "\"user\":",
+    buf_printf(&b,
+               "{\"errcode\":0,\"errmsg\":\"ok\",\"session\":\"%s\",\"expires_at\":%lld,"
+               "\"user\":",
                n->token, (long long)n->expires_at);
     render_user(&b, &u);
     buf_putc(&b, '}');

@@ -24,8 +24,8 @@ static unsigned long long sum_req(size_t route, int status)
 {
     unsigned long long n = 0;
     for (int t = 0; t < http_thread_count(); t++)
-        n += atomic_load_explicit(&http_thread(t)->metrics.req[route][status],
-                                  memory_order_relaxed);
+        n +=
+            atomic_load_explicit(&http_thread(t)->metrics.req[route][status], memory_order_relaxed);
     return n;
 }
 
@@ -95,8 +95,8 @@ static void metric_store(struct buf *b)
                "lianjie_db_write_jobs_total %llu\n"
                "lianjie_db_write_failed_commits_total %llu\n",
                (unsigned long long)tokens_issued_total(), (double)ws.db_ns / 1e9,
-               (double)read_ns / 1e9, (unsigned long long)ws.batches,
-               (unsigned long long)ws.jobs, (unsigned long long)ws.failed_commits);
+               (double)read_ns / 1e9, (unsigned long long)ws.batches, (unsigned long long)ws.jobs,
+               (unsigned long long)ws.failed_commits);
 }
 
 int api_metrics(struct req *r)

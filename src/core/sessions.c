@@ -21,8 +21,8 @@ int sessions_create_run(struct store *s, void *arg)
 {
     struct session_new *n = arg;
     struct user u;
-    int rc = n->user_id ? store_user_get(s, n->user_id, &u)
-                        : store_user_get_by_name(s, n->username, &u);
+    int rc =
+        n->user_id ? store_user_get(s, n->user_id, &u) : store_user_get_by_name(s, n->username, &u);
     if (rc == ERR_NOT_FOUND)
         return ERR_UNAUTHENTICATED;
     if (rc != 0)

@@ -17,10 +17,10 @@
 #include <stdint.h>
 #include "../store/store.h"
 
-#define TOKEN_TTL 7200
-#define TOKEN_OVERLAP 300
+#define TOKEN_TTL            7200
+#define TOKEN_OVERLAP        300
 #define STABLE_FORCE_PER_DAY 20
-#define STABLE_FORCE_GAP 30
+#define STABLE_FORCE_GAP     30
 
 /* 0 with appid filled, ERR_INVALID_CREDENTIAL or ERR_ACCESS_TOKEN_EXPIRED */
 int tokens_check(struct store *rd, const char *token, size_t len, char appid[19]);
@@ -35,7 +35,7 @@ struct token_issue {
     /* out */
     struct token_rec issued; /* the token to answer with */
     int is_new;
-    struct token_rec prev;   /* superseded by this call, when prev.token[0] */
+    struct token_rec prev; /* superseded by this call, when prev.token[0] */
 };
 
 /* writer job: checks appid, secret, IP allow-list and quota, then issues (or returns) a token */

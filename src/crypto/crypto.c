@@ -127,8 +127,8 @@ int crypto_password_check(const char *password, const char *stored)
 {
     int iter = 0;
     char salthex[33], dkhex[65];
-    if (!stored || sscanf(stored, "pbkdf2-sha256$%d$%32[0-9a-f]$%64[0-9a-f]", &iter, salthex,
-                          dkhex) != 3 ||
+    if (!stored ||
+        sscanf(stored, "pbkdf2-sha256$%d$%32[0-9a-f]$%64[0-9a-f]", &iter, salthex, dkhex) != 3 ||
         iter < 1 || iter > 1000000 || strlen(salthex) != 32 || strlen(dkhex) != 64)
         return 0;
     unsigned char salt[16], dk[32];

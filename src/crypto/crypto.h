@@ -13,7 +13,8 @@ void crypto_random(void *p, size_t n);
 /* lowercase hex of n random bytes into out (2n+1 bytes) */
 void crypto_random_hex(char *out, size_t nbytes);
 void crypto_random_u32(uint32_t *out);
-/* URL-safe token: prefix + base64url of nbytes random bytes; out needs strlen(prefix)+nbytes*4/3+4 */
+/* URL-safe token: prefix + base64url of nbytes random bytes; out needs strlen(prefix)+nbytes*4/3+4
+ */
 void crypto_token(char *out, size_t cap, const char *prefix, size_t nbytes);
 void crypto_hex(const unsigned char *in, size_t n, char *out);
 void crypto_sha1_hex(const void *p, size_t n, char out[41]);
@@ -28,9 +29,9 @@ void crypto_password_hash(const char *password, char *out, size_t cap);
 int crypto_password_check(const char *password, const char *stored);
 
 /* WeChat-shaped identifiers (spec/README.md §6) */
-void crypto_new_appid(char out[19]);      /* wx + 16 hex */
+void crypto_new_appid(char out[19]);       /* wx + 16 hex */
 void crypto_new_original_id(char out[16]); /* gh_ + 12 hex */
-void crypto_new_secret(char out[33]);     /* 32 hex */
+void crypto_new_secret(char out[33]);      /* 32 hex */
 /* 'o' + 27 base64url chars, stable for (salt, ns, a, b): openid and unionid */
 void crypto_derive_id(const char *salt, const char *ns, const char *a, int64_t b, char out[29]);
 

@@ -18,7 +18,7 @@
 #include "../store/writer.h"
 #include "../util/buf.h"
 
-#define REQ_ASYNC 1000000
+#define REQ_ASYNC     1000000
 #define HTTP_MAX_BODY (1024 * 1024)
 
 struct route;

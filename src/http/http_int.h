@@ -8,9 +8,9 @@
 
 #include "http.h"
 
-#define METRIC_ROUTES 256
+#define METRIC_ROUTES   256
 #define METRIC_STATUSES 10
-#define LAT_BUCKETS 14
+#define LAT_BUCKETS     14
 
 extern const int metric_status_codes[METRIC_STATUSES]; /* last slot: any other */
 extern const double lat_bucket_le[LAT_BUCKETS];        /* seconds */

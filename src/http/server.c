@@ -27,7 +27,7 @@
 
 const int metric_status_codes[METRIC_STATUSES] = {200, 302, 400, 401, 403, 404, 405, 413, 500, 0};
 const double lat_bucket_le[LAT_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                           0.025,  0.05,    0.1,    0.25,  0.5,   1,     5};
+                                           0.025,  0.05,    0.1,    0.25,  0.5,    1,     5};
 
 static h2o_globalconf_t globalconf;
 static struct thread_ctx *threads;
@@ -87,7 +87,8 @@ static void record(struct req *r)
         return;
     h2o_req_t *h = r->h;
     struct buf line = BUF_INIT;
-    buf_printf(&line, "{\"ts\":%lld,\"level\":\"info\",\"module\":\"access\",\"rid\":\"%s\",\"ip\":",
+    buf_printf(&line,
+               "{\"ts\":%lld,\"level\":\"info\",\"module\":\"access\",\"rid\":\"%s\",\"ip\":",
                (long long)clock_now_ms(), r->rid);
     buf_json_cstr(&line, r->ip);
     buf_puts(&line, ",\"method\":");
@@ -194,8 +195,9 @@ static int status_for(int code)
 void http_send_err(struct req *r, int code)
 {
     int wire = !r->route || (r->route->flags & R_WIRE);
-    int status = code == 0 ? 200 : wire ? (code == ERR_NOT_FOUND && !r->route ? 404 : 200)
-                                        : status_for(code);
+    int status = code == 0 ? 200
+                 : wire    ? (code == ERR_NOT_FOUND && !r->route ? 404 : 200)
+                           : status_for(code);
     if (code == ERR_BODY_TOO_LARGE)
         status = 413;
     http_send_err_status(r, status, code, err_msg(code));
@@ -204,8 +206,7 @@ void http_send_err(struct req *r, int code)
 void http_redirect(struct req *r, const char *location)
 {
     h2o_req_t *h = r->h;
-    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LOCATION, NULL, location,
-                   strlen(location));
+    h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LOCATION, NULL, location, strlen(location));
     http_send(r, 302, "text/plain; charset=utf-8", "", 0);
 }
 
@@ -354,7 +355,8 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 
 static int open_listener(const char *host, int *port)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICHOST},
                     *ai = NULL;
     char portstr[16];

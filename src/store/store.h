@@ -35,7 +35,7 @@ struct account {
     char server_url[512];
     char server_token[64];
     char aes_key[48];
-    char msg_mode[16]; /* "plaintext" | "compatible" | "safe" */
+    char msg_mode[16];       /* "plaintext" | "compatible" | "safe" */
     char ip_whitelist[1024]; /* comma separated; "" = any */
     int64_t created_at;
 };

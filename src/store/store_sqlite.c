@@ -243,11 +243,11 @@ int64_t store_busy_ns(struct store *s)
 
 /* ------------------------------------------------------------------ transactions */
 
-#define TX(name, sql)                                                                              \
-    int name(struct store *s)                                                                      \
-    {                                                                                              \
-        static const char q[] = sql;                                                               \
-        return exec_stmt(s, stmt(s, q));                                                           \
+#define TX(name, sql)                    \
+    int name(struct store *s)            \
+    {                                    \
+        static const char q[] = sql;     \
+        return exec_stmt(s, stmt(s, q)); \
     }
 TX(store_begin, "BEGIN IMMEDIATE")
 TX(store_commit, "COMMIT")
@@ -302,17 +302,16 @@ int store_open_account_insert(struct store *s, const struct open_account *o)
 
 int store_open_account_get(struct store *s, const char *appid, struct open_account *out)
 {
-    return one_row(s,
-                   query(s, "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1",
-                         "t", appid),
-                   fill_open, out);
+    return one_row(
+        s,
+        query(s, "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1", "t", appid),
+        fill_open, out);
 }
 
 int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg)
 {
-    sqlite3_stmt *st =
-        query(s, "SELECT appid, name, created_at FROM open_accounts ORDER BY created_at, appid",
-              "");
+    sqlite3_stmt *st = query(
+        s, "SELECT appid, name, created_at FROM open_accounts ORDER BY created_at, appid", "");
     if (!st)
         return ERR_SYSTEM;
     int r;
@@ -326,8 +325,8 @@ int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg
 
 /* ------------------------------------------------------------------ official accounts */
 
-#define ACCOUNT_COLS                                                                               \
-    "appid, secret, original_id, name, type, verified, avatar, open_appid, server_url,"           \
+#define ACCOUNT_COLS                                                                    \
+    "appid, secret, original_id, name, type, verified, avatar, open_appid, server_url," \
     " server_token, aes_key, msg_mode, ip_whitelist, created_at"
 
 static void fill_account(sqlite3_stmt *st, void *out)
@@ -388,8 +387,8 @@ int store_account_update(struct store *s, const struct account *a)
                   " avatar = $6, open_appid = $7, server_url = $8, server_token = $9,"
                   " aes_key = $10, msg_mode = $11, ip_whitelist = $12 WHERE appid = $1",
                   "ttttittttttt", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
-                  a->avatar, a->open_appid, a->server_url, a->server_token, a->aes_key,
-                  a->msg_mode, a->ip_whitelist);
+                  a->avatar, a->open_appid, a->server_url, a->server_token, a->aes_key, a->msg_mode,
+                  a->ip_whitelist);
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         return ERR_NOT_FOUND;
     return rc;
@@ -397,8 +396,8 @@ int store_account_update(struct store *s, const struct account *a)
 
 /* ------------------------------------------------------------------ users */
 
-#define USER_COLS                                                                                  \
-    "id, username, password_hash, nickname, avatar, sex, language, country, province, city,"      \
+#define USER_COLS                                                                            \
+    "id, username, password_hash, nickname, avatar, sex, language, country, province, city," \
     " created_at"
 
 static void fill_user(sqlite3_stmt *st, void *out)
@@ -424,13 +423,13 @@ static void fill_id(sqlite3_stmt *st, void *out)
 
 int store_user_insert(struct store *s, struct user *u)
 {
-    sqlite3_stmt *st = query(s,
-                             "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
-                             " language, country, province, city, created_at)"
-                             " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                             "ttttitttti", u->username, u->password_hash, u->nickname, u->avatar,
-                             (int64_t)u->sex, u->language, u->country, u->province, u->city,
-                             u->created_at);
+    sqlite3_stmt *st =
+        query(s,
+              "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
+              " language, country, province, city, created_at)"
+              " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+              "ttttitttti", u->username, u->password_hash, u->nickname, u->avatar, (int64_t)u->sex,
+              u->language, u->country, u->province, u->city, u->created_at);
     if (!st)
         return ERR_SYSTEM;
     int r = step(s, st);
@@ -444,13 +443,14 @@ int store_user_insert(struct store *s, struct user *u)
 
 int store_user_get(struct store *s, int64_t id, struct user *out)
 {
-    return one_row(s, query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id),
-                   fill_user, out);
+    return one_row(s, query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id), fill_user,
+                   out);
 }
 
 int store_user_get_by_name(struct store *s, const char *username, struct user *out)
 {
-    return one_row(s, query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
+    return one_row(s,
+                   query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
                    fill_user, out);
 }
 
@@ -498,18 +498,16 @@ static void fill_token(sqlite3_stmt *st, void *out)
 
 int store_token_insert(struct store *s, const struct token_rec *t)
 {
-    return EXEC(s,
-                "INSERT INTO access_tokens(" TOKEN_COLS ") VALUES($1, $2, $3, $4, $5, $6)",
+    return EXEC(s, "INSERT INTO access_tokens(" TOKEN_COLS ") VALUES($1, $2, $3, $4, $5, $6)",
                 "ttiiii", t->token, t->appid, (int64_t)t->kind, (int64_t)t->superseded,
                 t->issued_at, t->expires_at);
 }
 
 int store_token_get(struct store *s, const char *token, struct token_rec *out)
 {
-    return one_row(s,
-                   query(s, "SELECT " TOKEN_COLS " FROM access_tokens WHERE token = $1", "t",
-                         token),
-                   fill_token, out);
+    return one_row(
+        s, query(s, "SELECT " TOKEN_COLS " FROM access_tokens WHERE token = $1", "t", token),
+        fill_token, out);
 }
 
 int store_token_latest(struct store *s, const char *appid, int kind, struct token_rec *out)
@@ -596,10 +594,9 @@ int store_session_insert(struct store *s, const struct session_rec *r)
 
 int store_session_get(struct store *s, const char *token, struct session_rec *out)
 {
-    return one_row(s,
-                   query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1",
-                         "t", token),
-                   fill_session, out);
+    return one_row(
+        s, query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1", "t", token),
+        fill_session, out);
 }
 
 int store_session_delete(struct store *s, const char *token)

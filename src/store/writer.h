@@ -24,8 +24,8 @@ typedef int (*wjob_run_fn)(struct store *s, void *arg);
 struct wjob {
     struct wjob *next;
     wjob_run_fn run;
-    void (*after_commit)(void *arg);         /* optional: only when rc == 0 and committed */
-    void (*complete)(struct wjob *job);     /* always called once */
+    void (*after_commit)(void *arg);    /* optional: only when rc == 0 and committed */
+    void (*complete)(struct wjob *job); /* always called once */
     void *arg;
     int rc;
 };

@@ -4,8 +4,8 @@
 const char *err_msg(int code)
 {
     switch (code) {
-#define ERR_CASE(name, c, msg)                                                                     \
-    case c:                                                                                        \
+#define ERR_CASE(name, c, msg) \
+    case c:                    \
         return msg;
         ERR_MAP(ERR_CASE)
 #undef ERR_CASE

@@ -7,38 +7,38 @@
 #ifndef LJ_ERR_H
 #define LJ_ERR_H
 
-#define ERR_MAP(X)                                                                                 \
-    X(OK, 0, "ok")                                                                                 \
-    X(SYSTEM, -1, "system error")                                                                  \
-    X(INVALID_CREDENTIAL, 40001, "invalid credential, access_token is invalid or not latest")      \
-    X(INVALID_GRANT_TYPE, 40002, "invalid grant_type")                                             \
-    X(INVALID_OPENID, 40003, "invalid openid")                                                     \
-    X(INVALID_APPID, 40013, "invalid appid")                                                       \
-    X(INVALID_ACCESS_TOKEN, 40014, "invalid access_token")                                         \
-    X(INVALID_ARGS, 40035, "invalid args")                                                         \
-    X(INVALID_PARAM, 40097, "invalid args")                                                        \
-    X(INVALID_APPSECRET, 40125, "invalid appsecret")                                               \
-    X(IP_NOT_WHITELISTED, 40164, "invalid ip, not in whitelist")                                   \
-    X(MISSING_ACCESS_TOKEN, 41001, "access_token missing")                                         \
-    X(MISSING_APPID, 41002, "appid missing")                                                       \
-    X(MISSING_SECRET, 41004, "appsecret missing")                                                  \
-    X(ACCESS_TOKEN_EXPIRED, 42001, "access_token expired")                                         \
-    X(REQUIRE_GET, 43001, "require GET method")                                                    \
-    X(REQUIRE_POST, 43002, "require POST method")                                                  \
-    X(EMPTY_POST_DATA, 44002, "empty post data")                                                   \
-    X(DAILY_QUOTA, 45009, "reach max api daily quota limit")                                       \
-    X(MINUTE_QUOTA, 45011, "api minute-quota reach limit, must slower, retry next minute")         \
-    X(DATA_FORMAT, 47001, "data format error")                                                     \
-    X(ARGUMENT_INVALID, 47003, "argument invalid!")                                                \
-    X(API_UNAUTHORIZED, 48001, "api unauthorized")                                                 \
-    X(CLEAR_QUOTA_LIMIT, 48006, "forbid to clear quota because of reaching the limit")             \
-    X(USER_UNAUTHORIZED, 50001, "api unauthorized or user unauthorized")                           \
-    X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                               \
-    X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")                 \
-    X(NOT_FOUND, 404, "not found")                                                                 \
-    X(BODY_TOO_LARGE, 413, "request entity too large")                                             \
-    X(UNAUTHENTICATED, 401, "unauthenticated")                                                     \
-    X(CONFLICT, 409, "already exists")                                                             \
+#define ERR_MAP(X)                                                                            \
+    X(OK, 0, "ok")                                                                            \
+    X(SYSTEM, -1, "system error")                                                             \
+    X(INVALID_CREDENTIAL, 40001, "invalid credential, access_token is invalid or not latest") \
+    X(INVALID_GRANT_TYPE, 40002, "invalid grant_type")                                        \
+    X(INVALID_OPENID, 40003, "invalid openid")                                                \
+    X(INVALID_APPID, 40013, "invalid appid")                                                  \
+    X(INVALID_ACCESS_TOKEN, 40014, "invalid access_token")                                    \
+    X(INVALID_ARGS, 40035, "invalid args")                                                    \
+    X(INVALID_PARAM, 40097, "invalid args")                                                   \
+    X(INVALID_APPSECRET, 40125, "invalid appsecret")                                          \
+    X(IP_NOT_WHITELISTED, 40164, "invalid ip, not in whitelist")                              \
+    X(MISSING_ACCESS_TOKEN, 41001, "access_token missing")                                    \
+    X(MISSING_APPID, 41002, "appid missing")                                                  \
+    X(MISSING_SECRET, 41004, "appsecret missing")                                             \
+    X(ACCESS_TOKEN_EXPIRED, 42001, "access_token expired")                                    \
+    X(REQUIRE_GET, 43001, "require GET method")                                               \
+    X(REQUIRE_POST, 43002, "require POST method")                                             \
+    X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
+    X(DAILY_QUOTA, 45009, "reach max api daily quota limit")                                  \
+    X(MINUTE_QUOTA, 45011, "api minute-quota reach limit, must slower, retry next minute")    \
+    X(DATA_FORMAT, 47001, "data format error")                                                \
+    X(ARGUMENT_INVALID, 47003, "argument invalid!")                                           \
+    X(API_UNAUTHORIZED, 48001, "api unauthorized")                                            \
+    X(CLEAR_QUOTA_LIMIT, 48006, "forbid to clear quota because of reaching the limit")        \
+    X(USER_UNAUTHORIZED, 50001, "api unauthorized or user unauthorized")                      \
+    X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                          \
+    X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")            \
+    X(NOT_FOUND, 404, "not found")                                                            \
+    X(BODY_TOO_LARGE, 413, "request entity too large")                                        \
+    X(UNAUTHENTICATED, 401, "unauthenticated")                                                \
+    X(CONFLICT, 409, "already exists")                                                        \
     X(BAD_REQUEST, 400, "bad request")
 
 enum err_code {

@@ -83,7 +83,7 @@ int json_get_i64(const cJSON *obj, const char *key, int64_t *out)
     }
     if (cJSON_IsString(it))
         return parse_i64(it->valuestring, strlen(it->valuestring), out) == 0 ? JSON_OK
-                                                                              : JSON_WRONG_TYPE;
+                                                                             : JSON_WRONG_TYPE;
     return JSON_WRONG_TYPE;
 }
 

@@ -15,10 +15,10 @@ void log_write(enum log_level lvl, const char *module, const char *rid, const ch
 /* writes an already-formed JSON object line (no trailing newline in `line`) */
 void log_raw(const char *line, unsigned long len);
 
-#define log_at(lvl, module, rid, ...)                                                              \
-    do {                                                                                           \
-        if ((lvl) >= log_threshold)                                                                \
-            log_write((lvl), (module), (rid), __VA_ARGS__);                                        \
+#define log_at(lvl, module, rid, ...)                       \
+    do {                                                    \
+        if ((lvl) >= log_threshold)                         \
+            log_write((lvl), (module), (rid), __VA_ARGS__); \
     } while (0)
 
 #define log_info(module, ...)  log_at(LOG_INFO, module, NULL, __VA_ARGS__)
