@@ -47,7 +47,7 @@ int api_clear_quota(struct req *r)
         return ERR_INVALID_APPID;
     if (rc != 0)
         return rc;
-    return http_write(r, quota_clear_run, NULL, xstrdup(appid), ok_done);
+    return http_write(r, quota_clear_run, quota_clear_publish, xstrdup(appid), ok_done);
 }
 
 struct clear_v2 {
@@ -65,6 +65,11 @@ static int clear_v2_run(struct store *s, void *arg)
     if (!crypto_eq(a.secret, strlen(a.secret), c->secret, strlen(c->secret)))
         return ERR_INVALID_APPSECRET;
     return quota_clear_run(s, c->appid);
+}
+
+static void clear_v2_publish(void *arg)
+{
+    quota_clear_publish(((struct clear_v2 *)arg)->appid);
 }
 
 int api_clear_quota_v2(struct req *r)
@@ -89,7 +94,7 @@ int api_clear_quota_v2(struct req *r)
         free(c);
         return rc;
     }
-    return http_write(r, clear_v2_run, NULL, c, ok_done);
+    return http_write(r, clear_v2_run, clear_v2_publish, c, ok_done);
 }
 
 /* the route behind a cgi_path; 0 or the errcode */
@@ -139,5 +144,5 @@ int api_quota_clear(struct req *r)
     }
     memcpy(q->appid, r->appid, sizeof(q->appid));
     snprintf(q->api, sizeof(q->api), "%s", rt->path);
-    return http_write(r, quota_clear_one_run, NULL, q, ok_done);
+    return http_write(r, quota_clear_one_run, quota_clear_one_publish, q, ok_done);
 }

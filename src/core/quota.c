@@ -114,7 +114,7 @@ int quota_used(struct store *s, const char *appid, const char *api, int64_t *use
     return 0;
 }
 
-static void reset_memory(const char *appid, const char *api)
+void quota_reset_memory(const char *appid, const char *api)
 {
     pthread_mutex_lock(&mu);
     for (struct qentry *e = entries; e; e = e->next) {
@@ -136,7 +136,6 @@ int quota_clear_run(struct store *s, void *arg)
     if (store_counter_set(s, appid, "clear_quota", month, clears + 1, now) != 0 ||
         store_counter_clear(s, appid, "q:", clock_day(now)) != 0)
         return ERR_SYSTEM;
-    reset_memory(appid, NULL);
     return 0;
 }
 
@@ -148,8 +147,18 @@ int quota_clear_one_run(struct store *s, void *arg)
     counter_name(q->api, name, sizeof(name));
     if (store_counter_set(s, q->appid, name, clock_day(now), 0, now) != 0)
         return ERR_SYSTEM;
-    reset_memory(q->appid, q->api);
     return 0;
+}
+
+void quota_clear_publish(void *appid)
+{
+    quota_reset_memory(appid, NULL);
+}
+
+void quota_clear_one_publish(void *arg)
+{
+    struct quota_one *q = arg;
+    quota_reset_memory(q->appid, q->api);
 }
 
 int quota_flush_run(struct store *s, void *unused)

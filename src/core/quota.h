@@ -19,12 +19,17 @@ int quota_take(struct store *s, const char *appid, const char *api);
 int quota_used(struct store *s, const char *appid, const char *api, int64_t *used);
 /* writer job: resets every counter of the account (arg: appid), at most 10 times a month */
 int quota_clear_run(struct store *s, void *appid);
+/* after_commit of quota_clear_run: resets the in-memory counters (arg: appid) */
+void quota_clear_publish(void *appid);
+/* resets the in-memory counters of appid (every API when api is NULL) */
+void quota_reset_memory(const char *appid, const char *api);
 /* writer job: resets one API's counter (arg: struct quota_one) */
 struct quota_one {
     char appid[19];
     char api[128];
 };
 int quota_clear_one_run(struct store *s, void *arg);
+void quota_clear_one_publish(void *arg);
 /* writer job: saves changed counters (arg unused) */
 int quota_flush_run(struct store *s, void *unused);
 

@@ -4,6 +4,7 @@
 #include "quota.h"
 #include "../crypto/crypto.h"
 #include "../util/err.h"
+#include "../util/hash.h"
 #include "../util/xalloc.h"
 
 #include <pthread.h>
@@ -23,16 +24,6 @@ static struct centry *buckets[CACHE_BUCKETS];
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 static atomic_ullong issued_total;
 
-static uint32_t hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 /* caller holds the lock */
 static struct centry *cache_find(const char *tok, size_t n, uint32_t h)
 {
@@ -45,7 +36,7 @@ static struct centry *cache_find(const char *tok, size_t n, uint32_t h)
 static void cache_put(const struct token_rec *r)
 {
     size_t n = strlen(r->token);
-    uint32_t h = hash(r->token, n);
+    uint32_t h = hash_fnv1a(r->token, n);
     pthread_rwlock_wrlock(&cache_lock);
     struct centry *e = cache_find(r->token, n, h);
     if (!e) {
@@ -71,7 +62,7 @@ int tokens_check(struct store *rd, const char *token, size_t len, char appid[19]
 {
     if (len == 0 || len >= sizeof(((struct token_rec *)0)->token))
         return ERR_INVALID_CREDENTIAL;
-    uint32_t h = hash(token, len);
+    uint32_t h = hash_fnv1a(token, len);
     pthread_rwlock_rdlock(&cache_lock);
     struct centry *e = cache_find(token, len, h);
     struct token_rec r;

@@ -10,6 +10,7 @@
 #include "../core/tokens.h"
 #include "../crypto/crypto.h"
 #include "../util/err.h"
+#include "../util/hash.h"
 #include "../util/xalloc.h"
 
 #include <string.h>
@@ -19,16 +20,6 @@
 static const struct route *slots[SLOTS]; /* first route of each distinct path */
 static int64_t quotas[SLOTS];
 static struct router_options options;
-
-static uint32_t hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
 
 static int enabled(const struct route *rt)
 {
@@ -47,7 +38,7 @@ void router_init(const struct router_options *opt)
         if (!enabled(rt))
             continue;
         size_t n = strlen(rt->path);
-        for (uint32_t s = hash(rt->path, n) % SLOTS;; s = (s + 1) % SLOTS) {
+        for (uint32_t s = hash_fnv1a(rt->path, n) % SLOTS;; s = (s + 1) % SLOTS) {
             if (!slots[s]) {
                 slots[s] = rt;
                 break;
@@ -60,7 +51,7 @@ void router_init(const struct router_options *opt)
 
 const struct route *router_find(const char *path, size_t len)
 {
-    for (uint32_t s = hash(path, len) % SLOTS; slots[s]; s = (s + 1) % SLOTS)
+    for (uint32_t s = hash_fnv1a(path, len) % SLOTS; slots[s]; s = (s + 1) % SLOTS)
         if (strncmp(slots[s]->path, path, len) == 0 && slots[s]->path[len] == 0)
             return slots[s];
     return NULL;
