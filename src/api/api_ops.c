@@ -29,19 +29,26 @@ static unsigned long long sum_req(size_t route, int status)
     return n;
 }
 
+static const char *method_label(unsigned methods)
+{
+    return methods == M_GET ? "GET" : methods == M_POST ? "POST" : "ANY";
+}
+
 static void metric_requests(struct buf *b)
 {
     buf_puts(b, "# HELP lianjie_requests_total Requests answered, by route and HTTP status.\n"
                 "# TYPE lianjie_requests_total counter\n");
-    for (size_t i = 0; i <= route_count && i <= METRIC_ROUTES; i++) {
-        const char *name = i < route_count ? routes[i].path : "(none)";
-        if (i < route_count && i > 0 && routes[i - 1].path == name)
-            continue;
+    for (size_t i = 0; i <= route_count && i < METRIC_ROUTES; i++) {
+        size_t slot = i == route_count ? METRIC_ROUTES : i;
         for (int s = 0; s < METRIC_STATUSES; s++) {
-            unsigned long long n = sum_req(i == route_count ? METRIC_ROUTES : i, s);
+            unsigned long long n = sum_req(slot, s);
             if (n == 0)
                 continue;
-            buf_printf(b, "lianjie_requests_total{route=\"%s\",status=\"", name);
+            if (i < route_count)
+                buf_printf(b, "lianjie_requests_total{route=\"%s\",method=\"%s\",status=\"",
+                           routes[i].path, method_label(routes[i].methods));
+            else
+                buf_puts(b, "lianjie_requests_total{route=\"(none)\",method=\"ANY\",status=\"");
             if (metric_status_codes[s])
                 buf_printf(b, "%d\"} %llu\n", metric_status_codes[s], n);
             else
