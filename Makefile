@@ -65,7 +65,8 @@ asan:
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN  := $(BUILD)/unit-tests
 $(UNIT_BIN): $(UNIT_SRCS) $(LIBOBJS)
-	$(CC) $(CFLAGS) -Isrc -o $@ $(UNIT_SRCS) $(LIBOBJS) $(LDLIBS) $$(pkg-config --libs criterion)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -Isrc -o $@ $(UNIT_SRCS) $(LIBOBJS) $(LDLIBS) $$(pkg-config --libs criterion)
 
 unit: deps-test
 	@$(MAKE) --no-print-directory MODE=asan build/asan/unit-tests

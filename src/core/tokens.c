@@ -108,6 +108,8 @@ int tokens_ip_allowed(const char *list, const char *ip)
     if (!list[0])
         return 1;
     size_t n = strlen(ip);
+    if (n == 0)
+        return 0;
     for (const char *p = list; *p;) {
         while (*p == ' ' || *p == ',')
             p++;
@@ -148,14 +150,17 @@ static int stable_keep(struct store *s, struct token_issue *t, int64_t now, int 
         return 0; /* none, or in its last 5 minutes: the old one lives on to its end */
     }
     int64_t day = clock_day(now), forced = 0, last = 0;
-    store_counter_get(s, t->appid, "stable_force", day, &forced, &last);
+    int rc = store_counter_get(s, t->appid, "stable_force", day, &forced, &last);
+    if (rc != 0 && rc != ERR_NOT_FOUND)
+        return -2;
     if (have && now - last < STABLE_FORCE_GAP && forced > 0) {
         t->issued = cur;
         return 1;
     }
     if (forced >= STABLE_FORCE_PER_DAY)
         return -1;
-    store_counter_set(s, t->appid, "stable_force", day, forced + 1, now);
+    if (store_counter_set(s, t->appid, "stable_force", day, forced + 1, now) != 0)
+        return -2;
     if (have) {
         t->prev = cur;
         *supersede = 1;
@@ -192,7 +197,7 @@ int tokens_issue_run(struct store *s, void *arg)
         int supersede;
         int keep = stable_keep(s, t, now, &supersede);
         if (keep < 0)
-            return ERR_DAILY_QUOTA;
+            return keep == -1 ? ERR_DAILY_QUOTA : ERR_SYSTEM;
         if (keep)
             return 0;
         if (supersede && store_token_supersede(s, t->appid, TOKEN_KIND_STABLE, now) != 0)

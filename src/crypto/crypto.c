@@ -160,11 +160,20 @@ void crypto_new_secret(char out[33])
 
 void crypto_derive_id(const char *salt, const char *ns, const char *a, int64_t b, char out[29])
 {
-    char msg[256];
-    int n = snprintf(msg, sizeof(msg), "%s|%s|%lld", ns, a, (long long)b);
+    char num[24];
+    int nn = snprintf(num, sizeof(num), "|%lld", (long long)b);
+    size_t nl = strlen(ns), al = strlen(a);
+    char *msg = malloc(nl + 1 + al + (size_t)nn + 1);
+    if (!msg)
+        abort();
+    memcpy(msg, ns, nl);
+    msg[nl] = '|';
+    memcpy(msg + nl + 1, a, al);
+    memcpy(msg + nl + 1 + al, num, (size_t)nn + 1);
     unsigned char mac[32];
     char enc[48];
-    crypto_hmac_sha256(salt, strlen(salt), msg, (size_t)n, mac);
+    crypto_hmac_sha256(salt, strlen(salt), msg, nl + 1 + al + (size_t)nn, mac);
+    free(msg);
     crypto_base64url(mac, 21, enc); /* 21 bytes -> 28 chars */
     out[0] = 'o';
     memcpy(out + 1, enc, 27);

@@ -44,7 +44,7 @@ int json_parse_object(const char *p, size_t n, cJSON **out)
         return ERR_DATA_FORMAT;
     while (end && end < p + n && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
         end++;
-    if (!cJSON_IsObject(root) || (end && end < p + n && *end != 0)) {
+    if (!cJSON_IsObject(root) || (end && end < p + n)) {
         cJSON_Delete(root);
         return ERR_DATA_FORMAT;
     }

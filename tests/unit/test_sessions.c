@@ -1,0 +1,120 @@
+/* test_sessions: src/core/sessions.c: sign-in by password or demo pick, expiry, sign-out */
+#include "helpers.h"
+#include "core/accounts.h"
+#include "core/clock.h"
+#include "core/sessions.h"
+#include "store/store.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct store *s;
+static struct user alice;
+
+/* one user with a password: one PBKDF2 hash (~10 ms) per test */
+static void setup(void)
+{
+    cr_assert_eq(store_open(":memory:", &s), 0);
+    cr_assert_eq(accounts_init(s), 0);
+    memset(&alice, 0, sizeof(alice));
+    snprintf(alice.username, sizeof(alice.username), "alice");
+    cr_assert_eq(accounts_user_create(s, &alice, "s3cret"), 0);
+}
+
+static void finish(void)
+{
+    store_close(s);
+    s = NULL;
+    ASSERT_NO_LEAKS();
+}
+
+static struct session_new by_password(const char *user, const char *password)
+{
+    struct session_new n;
+    memset(&n, 0, sizeof(n));
+    snprintf(n.username, sizeof(n.username), "%s", user);
+    snprintf(n.password, sizeof(n.password), "%s", password);
+    return n;
+}
+
+Test(sessions, password_sign_in_and_check, .init = setup)
+{
+    struct session_new n = by_password("alice", "s3cret");
+    cr_assert_eq(sessions_create_run(s, &n), 0);
+    cr_assert_eq(n.user_id, alice.id);
+    cr_assert_geq(strlen(n.token), 43);
+    cr_assert_eq(n.expires_at - clock_now(), SESSION_TTL, "30 days");
+    int64_t uid = 0;
+    cr_assert_eq(sessions_check(s, n.token, &uid), 0);
+    cr_assert_eq(uid, alice.id);
+    finish();
+}
+
+Test(sessions, wrong_password_or_user_is_401, .init = setup)
+{
+    struct session_new n = by_password("alice", "wrong");
+    cr_assert_eq(sessions_create_run(s, &n), ERR_UNAUTHENTICATED);
+    cr_assert_str_eq(n.token, "");
+    n = by_password("bob", "s3cret");
+    cr_assert_eq(sessions_create_run(s, &n), ERR_UNAUTHENTICATED);
+    finish();
+}
+
+Test(sessions, user_without_password_cannot_sign_in_by_password, .init = setup)
+{
+    struct user bob;
+    memset(&bob, 0, sizeof(bob));
+    snprintf(bob.username, sizeof(bob.username), "bob");
+    cr_assert_eq(accounts_user_create(s, &bob, ""), 0);
+    struct session_new n = by_password("bob", "");
+    cr_assert_eq(sessions_create_run(s, &n), ERR_UNAUTHENTICATED);
+    finish();
+}
+
+Test(sessions, demo_pick_by_user_id, .init = setup)
+{
+    struct session_new n;
+    memset(&n, 0, sizeof(n));
+    n.user_id = alice.id;
+    cr_assert_eq(sessions_create_run(s, &n), 0);
+    int64_t uid = 0;
+    cr_assert_eq(sessions_check(s, n.token, &uid), 0);
+    cr_assert_eq(uid, alice.id);
+    memset(&n, 0, sizeof(n));
+    n.user_id = alice.id + 100;
+    cr_assert_eq(sessions_create_run(s, &n), ERR_UNAUTHENTICATED);
+    finish();
+}
+
+Test(sessions, expire_after_30_days, .init = setup)
+{
+    struct session_new n;
+    memset(&n, 0, sizeof(n));
+    n.user_id = alice.id;
+    cr_assert_eq(sessions_create_run(s, &n), 0);
+    int64_t uid = 0;
+    clock_advance(SESSION_TTL - 60);
+    cr_assert_eq(sessions_check(s, n.token, &uid), 0);
+    clock_advance(61);
+    cr_assert_eq(sessions_check(s, n.token, &uid), ERR_UNAUTHENTICATED);
+    finish();
+}
+
+Test(sessions, sign_out_and_unknown_tokens, .init = setup)
+{
+    struct session_new n;
+    memset(&n, 0, sizeof(n));
+    n.user_id = alice.id;
+    cr_assert_eq(sessions_create_run(s, &n), 0);
+    cr_assert_eq(sessions_delete_run(s, n.token), 0);
+    int64_t uid = 0;
+    cr_assert_eq(sessions_check(s, n.token, &uid), ERR_UNAUTHENTICATED);
+    cr_assert_eq(sessions_check(s, "nope", &uid), ERR_UNAUTHENTICATED);
+    cr_assert_eq(sessions_check(s, "", &uid), ERR_UNAUTHENTICATED);
+    char big[100];
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = 0;
+    cr_assert_eq(sessions_check(s, big, &uid), ERR_UNAUTHENTICATED);
+    finish();
+}

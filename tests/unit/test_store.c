@@ -1,0 +1,536 @@
+/*
+ * test_store: the storage contract (src/store/store.h), run against every backend.
+ * SQLite ":memory:" always; a PostgreSQL backend would join through PG_TEST_URL (there is
+ * none yet, so that variant is skipped).
+ */
+#include "helpers.h"
+#include "store/store.h"
+#include "store/migrations.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct store *s;
+
+static void open_store(void)
+{
+    cr_assert_eq(store_open(":memory:", &s), 0);
+    cr_assert_not_null(s);
+}
+
+/* closes the store, then checks for leaks */
+static void finish(void)
+{
+    store_close(s);
+    s = NULL;
+    ASSERT_NO_LEAKS();
+}
+
+static struct account make_account(const char *appid, const char *original_id)
+{
+    struct account a;
+    memset(&a, 0, sizeof(a));
+    snprintf(a.appid, sizeof(a.appid), "%s", appid);
+    snprintf(a.secret, sizeof(a.secret), "%s", "0123456789abcdef0123456789abcdef");
+    snprintf(a.original_id, sizeof(a.original_id), "%s", original_id);
+    snprintf(a.name, sizeof(a.name), "name of %s", appid);
+    snprintf(a.type, sizeof(a.type), "service");
+    a.verified = 1;
+    snprintf(a.msg_mode, sizeof(a.msg_mode), "plaintext");
+    a.created_at = 1000;
+    return a;
+}
+
+static struct user make_user(const char *username)
+{
+    struct user u;
+    memset(&u, 0, sizeof(u));
+    snprintf(u.username, sizeof(u.username), "%s", username);
+    snprintf(u.nickname, sizeof(u.nickname), "Nick %s", username);
+    snprintf(u.language, sizeof(u.language), "zh_CN");
+    snprintf(u.city, sizeof(u.city), "Shenzhen");
+    u.sex = 2;
+    u.created_at = 500;
+    return u;
+}
+
+static struct token_rec make_token(const char *tok, const char *appid, int kind, int64_t issued,
+                                   int64_t expires)
+{
+    struct token_rec t;
+    memset(&t, 0, sizeof(t));
+    snprintf(t.token, sizeof(t.token), "%s", tok);
+    snprintf(t.appid, sizeof(t.appid), "%s", appid);
+    t.kind = kind;
+    t.issued_at = issued;
+    t.expires_at = expires;
+    return t;
+}
+
+Test(store_pg, contract_suite_needs_pg_test_url)
+{
+    if (!getenv("PG_TEST_URL"))
+        cr_skip_test("PG_TEST_URL not set");
+    cr_skip_test("no PostgreSQL backend is built yet");
+}
+
+Test(store, migrations_are_applied)
+{
+    open_store();
+    cr_assert_geq(store_schema_version(s), 1);
+    cr_assert_eq(store_schema_version(s), store_migration_count);
+    finish();
+}
+
+Test(store, reopening_a_directory_keeps_data_and_version)
+{
+    char dir[] = "/tmp/lianjie-unit-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(store_open(dir, &s), 0);
+    cr_assert_eq(store_meta_put(s, "k", "v"), 0);
+    store_close(s);
+    cr_assert_eq(store_open(dir, &s), 0, "migrations must not run twice");
+    cr_assert_eq(store_schema_version(s), store_migration_count);
+    char out[8];
+    cr_assert_eq(store_meta_get(s, "k", out, sizeof(out)), 0);
+    cr_assert_str_eq(out, "v");
+    store_close(s);
+    s = NULL;
+    const char *files[] = {"lianjie.db", "lianjie.db-wal", "lianjie.db-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    ASSERT_NO_LEAKS();
+}
+
+Test(store, meta_put_get_overwrite_and_truncate)
+{
+    open_store();
+    char out[16] = "junk";
+    cr_assert_eq(store_meta_get(s, "missing", out, sizeof(out)), ERR_NOT_FOUND);
+    cr_assert_eq(store_meta_put(s, "k", "one"), 0);
+    cr_assert_eq(store_meta_put(s, "k", "two"), 0);
+    cr_assert_eq(store_meta_get(s, "k", out, sizeof(out)), 0);
+    cr_assert_str_eq(out, "two");
+    cr_assert_eq(store_meta_put(s, "long", "0123456789"), 0);
+    char small[5];
+    cr_assert_eq(store_meta_get(s, "long", small, sizeof(small)), 0);
+    cr_assert_str_eq(small, "0123", "truncated to fit, NUL-terminated");
+    finish();
+}
+
+static void count_open(void *arg, const struct open_account *o)
+{
+    (void)o;
+    (*(int *)arg)++;
+}
+
+Test(store, open_accounts)
+{
+    open_store();
+    struct open_account o = {.appid = "wx00000000000000a1", .name = "Open", .created_at = 5};
+    cr_assert_eq(store_open_account_insert(s, &o), 0);
+    cr_assert_eq(store_open_account_insert(s, &o), ERR_CONFLICT);
+    struct open_account got;
+    cr_assert_eq(store_open_account_get(s, o.appid, &got), 0);
+    cr_assert_str_eq(got.name, "Open");
+    cr_assert_eq(got.created_at, 5);
+    cr_assert_eq(store_open_account_get(s, "wx00000000000000a2", &got), ERR_NOT_FOUND);
+    int n = 0;
+    cr_assert_eq(store_open_account_list(s, count_open, &n), 0);
+    cr_assert_eq(n, 1);
+    finish();
+}
+
+Test(store, account_insert_get_roundtrip)
+{
+    open_store();
+    struct account a = make_account("wx0000000000000001", "gh_000000000001");
+    snprintf(a.ip_whitelist, sizeof(a.ip_whitelist), "1.2.3.4,5.6.7.8");
+    snprintf(a.server_url, sizeof(a.server_url), "http://example.test/wx");
+    cr_assert_eq(store_account_insert(s, &a), 0);
+    struct account got;
+    memset(&got, 0x55, sizeof(got));
+    cr_assert_eq(store_account_get(s, a.appid, &got), 0);
+    cr_assert_str_eq(got.appid, a.appid);
+    cr_assert_str_eq(got.secret, a.secret);
+    cr_assert_str_eq(got.original_id, a.original_id);
+    cr_assert_str_eq(got.name, a.name);
+    cr_assert_str_eq(got.type, "service");
+    cr_assert_eq(got.verified, 1);
+    cr_assert_str_eq(got.avatar, "");
+    cr_assert_str_eq(got.open_appid, "");
+    cr_assert_str_eq(got.server_url, "http://example.test/wx");
+    cr_assert_str_eq(got.msg_mode, "plaintext");
+    cr_assert_str_eq(got.ip_whitelist, "1.2.3.4,5.6.7.8");
+    cr_assert_eq(got.created_at, 1000);
+    cr_assert_eq(store_account_get(s, "wx0000000000000009", &got), ERR_NOT_FOUND);
+    finish();
+}
+
+Test(store, account_duplicates_conflict)
+{
+    open_store();
+    struct account a = make_account("wx0000000000000001", "gh_000000000001");
+    cr_assert_eq(store_account_insert(s, &a), 0);
+    struct account same_appid = make_account("wx0000000000000001", "gh_000000000002");
+    cr_assert_eq(store_account_insert(s, &same_appid), ERR_CONFLICT);
+    struct account same_orig = make_account("wx0000000000000002", "gh_000000000001");
+    cr_assert_eq(store_account_insert(s, &same_orig), ERR_CONFLICT);
+    finish();
+}
+
+struct collect {
+    int n;
+    char ids[8][19];
+};
+
+static void collect_account(void *arg, const struct account *a)
+{
+    struct collect *c = arg;
+    if (c->n < 8)
+        memcpy(c->ids[c->n], a->appid, 19);
+    c->n++;
+}
+
+Test(store, account_list_in_creation_order)
+{
+    open_store();
+    struct account a = make_account("wx00000000000000b0", "gh_000000000001");
+    struct account b = make_account("wx00000000000000a0", "gh_000000000002");
+    struct account c = make_account("wx00000000000000c0", "gh_000000000003");
+    a.created_at = 10;
+    b.created_at = 20;
+    c.created_at = 20;
+    cr_assert_eq(store_account_insert(s, &c), 0);
+    cr_assert_eq(store_account_insert(s, &a), 0);
+    cr_assert_eq(store_account_insert(s, &b), 0);
+    struct collect got = {0};
+    cr_assert_eq(store_account_list(s, collect_account, &got), 0);
+    cr_assert_eq(got.n, 3);
+    cr_assert_str_eq(got.ids[0], a.appid);
+    cr_assert_str_eq(got.ids[1], b.appid, "ties broken by appid");
+    cr_assert_str_eq(got.ids[2], c.appid);
+    finish();
+}
+
+Test(store, account_update_writes_mutable_fields)
+{
+    open_store();
+    struct account a = make_account("wx0000000000000001", "gh_000000000001");
+    cr_assert_eq(store_account_insert(s, &a), 0);
+    snprintf(a.secret, sizeof(a.secret), "ffffffffffffffffffffffffffffffff");
+    snprintf(a.name, sizeof(a.name), "Renamed");
+    snprintf(a.type, sizeof(a.type), "subscription");
+    a.verified = 0;
+    snprintf(a.open_appid, sizeof(a.open_appid), "wx00000000000000a1");
+    snprintf(a.ip_whitelist, sizeof(a.ip_whitelist), "9.9.9.9");
+    snprintf(a.msg_mode, sizeof(a.msg_mode), "safe");
+    cr_assert_eq(store_account_update(s, &a), 0);
+    struct account got;
+    cr_assert_eq(store_account_get(s, a.appid, &got), 0);
+    cr_assert_str_eq(got.secret, a.secret);
+    cr_assert_str_eq(got.name, "Renamed");
+    cr_assert_str_eq(got.type, "subscription");
+    cr_assert_eq(got.verified, 0);
+    cr_assert_str_eq(got.open_appid, "wx00000000000000a1");
+    cr_assert_str_eq(got.ip_whitelist, "9.9.9.9");
+    cr_assert_str_eq(got.msg_mode, "safe");
+    cr_assert_str_eq(got.original_id, "gh_000000000001");
+    struct account ghost = make_account("wx0000000000000009", "gh_000000000009");
+    cr_assert_eq(store_account_update(s, &ghost), ERR_NOT_FOUND);
+    finish();
+}
+
+static void collect_user(void *arg, const struct user *u)
+{
+    int64_t *ids = arg;
+    ids[++ids[0]] = u->id;
+}
+
+Test(store, users_get_ids_and_roundtrip)
+{
+    open_store();
+    struct user a = make_user("alice"), b = make_user("bob");
+    cr_assert_eq(store_user_insert(s, &a), 0);
+    cr_assert_eq(store_user_insert(s, &b), 0);
+    cr_assert_gt(a.id, 0);
+    cr_assert_gt(b.id, a.id);
+    struct user got;
+    cr_assert_eq(store_user_get(s, b.id, &got), 0);
+    cr_assert_eq(got.id, b.id);
+    cr_assert_str_eq(got.username, "bob");
+    cr_assert_str_eq(got.nickname, "Nick bob");
+    cr_assert_str_eq(got.city, "Shenzhen");
+    cr_assert_eq(got.sex, 2);
+    cr_assert_eq(got.created_at, 500);
+    cr_assert_eq(store_user_get_by_name(s, "alice", &got), 0);
+    cr_assert_eq(got.id, a.id);
+    cr_assert_eq(store_user_get(s, b.id + 100, &got), ERR_NOT_FOUND);
+    cr_assert_eq(store_user_get_by_name(s, "carol", &got), ERR_NOT_FOUND);
+    int64_t n = 0;
+    cr_assert_eq(store_user_count(s, &n), 0);
+    cr_assert_eq(n, 2);
+    int64_t ids[8] = {0};
+    cr_assert_eq(store_user_list(s, collect_user, ids), 0);
+    cr_assert_eq(ids[0], 2);
+    cr_assert_eq(ids[1], a.id);
+    cr_assert_eq(ids[2], b.id);
+    finish();
+}
+
+Test(store, duplicate_username_conflicts)
+{
+    open_store();
+    struct user a = make_user("alice"), again = make_user("alice");
+    cr_assert_eq(store_user_insert(s, &a), 0);
+    cr_assert_eq(store_user_insert(s, &again), ERR_CONFLICT);
+    int64_t n = 0;
+    cr_assert_eq(store_user_count(s, &n), 0);
+    cr_assert_eq(n, 1);
+    /* the connection is still usable after the failed insert */
+    struct user b = make_user("bob");
+    cr_assert_eq(store_user_insert(s, &b), 0);
+    finish();
+}
+
+Test(store, user_set_password)
+{
+    open_store();
+    struct user a = make_user("alice");
+    cr_assert_eq(store_user_insert(s, &a), 0);
+    cr_assert_eq(store_user_set_password(s, a.id, "pbkdf2-sha256$1$x$y"), 0);
+    struct user got;
+    cr_assert_eq(store_user_get(s, a.id, &got), 0);
+    cr_assert_str_eq(got.password_hash, "pbkdf2-sha256$1$x$y");
+    cr_assert_eq(store_user_set_password(s, a.id + 1, "h"), ERR_NOT_FOUND);
+    finish();
+}
+
+Test(store, token_insert_get)
+{
+    open_store();
+    struct token_rec t = make_token("AT_one", "wx0000000000000001", TOKEN_KIND_PLAIN, 100, 7300);
+    cr_assert_eq(store_token_insert(s, &t), 0);
+    cr_assert_eq(store_token_insert(s, &t), ERR_CONFLICT);
+    struct token_rec got;
+    cr_assert_eq(store_token_get(s, "AT_one", &got), 0);
+    cr_assert_str_eq(got.appid, "wx0000000000000001");
+    cr_assert_eq(got.kind, TOKEN_KIND_PLAIN);
+    cr_assert_eq(got.superseded, 0);
+    cr_assert_eq(got.issued_at, 100);
+    cr_assert_eq(got.expires_at, 7300);
+    cr_assert_eq(store_token_get(s, "AT_two", &got), ERR_NOT_FOUND);
+    finish();
+}
+
+Test(store, token_latest_is_per_appid_and_kind)
+{
+    open_store();
+    const char *app = "wx0000000000000001";
+    struct token_rec t1 = make_token("AT_1", app, TOKEN_KIND_PLAIN, 100, 7300);
+    struct token_rec t2 = make_token("AT_2", app, TOKEN_KIND_PLAIN, 200, 7400);
+    struct token_rec st = make_token("ST_1", app, TOKEN_KIND_STABLE, 300, 7500);
+    struct token_rec other = make_token("AT_x", "wx0000000000000002", TOKEN_KIND_PLAIN, 900, 9000);
+    cr_assert_eq(store_token_insert(s, &t2), 0);
+    cr_assert_eq(store_token_insert(s, &t1), 0);
+    cr_assert_eq(store_token_insert(s, &st), 0);
+    cr_assert_eq(store_token_insert(s, &other), 0);
+    struct token_rec got;
+    cr_assert_eq(store_token_latest(s, app, TOKEN_KIND_PLAIN, &got), 0);
+    cr_assert_str_eq(got.token, "AT_2");
+    cr_assert_eq(store_token_latest(s, app, TOKEN_KIND_STABLE, &got), 0);
+    cr_assert_str_eq(got.token, "ST_1");
+    cr_assert_eq(store_token_latest(s, "wx0000000000000003", TOKEN_KIND_PLAIN, &got),
+                 ERR_NOT_FOUND);
+    finish();
+}
+
+Test(store, token_supersede_caps_only_later_tokens_of_the_kind)
+{
+    open_store();
+    const char *app = "wx0000000000000001";
+    struct token_rec old = make_token("AT_old", app, TOKEN_KIND_PLAIN, 0, 1200);
+    struct token_rec cur = make_token("AT_cur", app, TOKEN_KIND_PLAIN, 1000, 8200);
+    struct token_rec st = make_token("ST_cur", app, TOKEN_KIND_STABLE, 1000, 8200);
+    struct token_rec other =
+        make_token("AT_oth", "wx0000000000000002", TOKEN_KIND_PLAIN, 1000, 8200);
+    cr_assert_eq(store_token_insert(s, &old), 0);
+    cr_assert_eq(store_token_insert(s, &cur), 0);
+    cr_assert_eq(store_token_insert(s, &st), 0);
+    cr_assert_eq(store_token_insert(s, &other), 0);
+    cr_assert_eq(store_token_supersede(s, app, TOKEN_KIND_PLAIN, 1300), 0);
+    struct token_rec got;
+    cr_assert_eq(store_token_get(s, "AT_cur", &got), 0);
+    cr_assert_eq(got.superseded, 1);
+    cr_assert_eq(got.expires_at, 1300);
+    cr_assert_eq(store_token_get(s, "AT_old", &got), 0);
+    cr_assert_eq(got.superseded, 0, "already ends before `until`: untouched");
+    cr_assert_eq(got.expires_at, 1200);
+    cr_assert_eq(store_token_get(s, "ST_cur", &got), 0);
+    cr_assert_eq(got.superseded, 0, "other kind untouched");
+    cr_assert_eq(got.expires_at, 8200);
+    cr_assert_eq(store_token_get(s, "AT_oth", &got), 0);
+    cr_assert_eq(got.superseded, 0, "other appid untouched");
+    finish();
+}
+
+Test(store, token_purge_drops_expired)
+{
+    open_store();
+    const char *app = "wx0000000000000001";
+    struct token_rec a = make_token("AT_a", app, TOKEN_KIND_PLAIN, 0, 99);
+    struct token_rec b = make_token("AT_b", app, TOKEN_KIND_PLAIN, 0, 100);
+    struct token_rec c = make_token("AT_c", app, TOKEN_KIND_PLAIN, 0, 101);
+    cr_assert_eq(store_token_insert(s, &a), 0);
+    cr_assert_eq(store_token_insert(s, &b), 0);
+    cr_assert_eq(store_token_insert(s, &c), 0);
+    cr_assert_eq(store_token_purge(s, 100), 0);
+    struct token_rec got;
+    cr_assert_eq(store_token_get(s, "AT_a", &got), ERR_NOT_FOUND);
+    cr_assert_eq(store_token_get(s, "AT_b", &got), 0);
+    cr_assert_eq(store_token_get(s, "AT_c", &got), 0);
+    finish();
+}
+
+Test(store, counters_set_get_upsert)
+{
+    open_store();
+    const char *app = "wx0000000000000001";
+    int64_t v = -1, at = -1;
+    cr_assert_eq(store_counter_get(s, app, "q:/x", 7, &v, &at), ERR_NOT_FOUND);
+    cr_assert_eq(v, 0, "missing counter reads as 0");
+    cr_assert_eq(store_counter_set(s, app, "q:/x", 7, 3, 111), 0);
+    cr_assert_eq(store_counter_set(s, app, "q:/x", 7, 5, 222), 0);
+    cr_assert_eq(store_counter_get(s, app, "q:/x", 7, &v, &at), 0);
+    cr_assert_eq(v, 5);
+    cr_assert_eq(at, 222);
+    cr_assert_eq(store_counter_get(s, app, "q:/x", 7, &v, NULL), 0, "updated_at is optional");
+    cr_assert_eq(store_counter_get(s, app, "q:/x", 8, &v, NULL), ERR_NOT_FOUND, "per period");
+    cr_assert_eq(store_counter_get(s, "wx0000000000000002", "q:/x", 7, &v, NULL), ERR_NOT_FOUND,
+                 "per appid");
+    finish();
+}
+
+Test(store, counters_clear_by_prefix_appid_and_period)
+{
+    open_store();
+    const char *app = "wx0000000000000001", *other = "wx0000000000000002";
+    cr_assert_eq(store_counter_set(s, app, "q:/a", 7, 1, 0), 0);
+    cr_assert_eq(store_counter_set(s, app, "q:/b", 7, 2, 0), 0);
+    cr_assert_eq(store_counter_set(s, app, "qx", 7, 3, 0), 0);
+    cr_assert_eq(store_counter_set(s, app, "clear_quota", 7, 4, 0), 0);
+    cr_assert_eq(store_counter_set(s, app, "q:/a", 6, 5, 0), 0);
+    cr_assert_eq(store_counter_set(s, other, "q:/a", 7, 6, 0), 0);
+    cr_assert_eq(store_counter_set(s, app, "q%/a", 7, 7, 0), 0);
+    cr_assert_eq(store_counter_clear(s, app, "q:", 7), 0);
+    int64_t v;
+    cr_assert_eq(store_counter_get(s, app, "q:/a", 7, &v, NULL), ERR_NOT_FOUND);
+    cr_assert_eq(store_counter_get(s, app, "q:/b", 7, &v, NULL), ERR_NOT_FOUND);
+    cr_assert_eq(store_counter_get(s, app, "qx", 7, &v, NULL), 0);
+    cr_assert_eq(store_counter_get(s, app, "clear_quota", 7, &v, NULL), 0);
+    cr_assert_eq(store_counter_get(s, app, "q:/a", 6, &v, NULL), 0, "other period kept");
+    cr_assert_eq(v, 5);
+    cr_assert_eq(store_counter_get(s, other, "q:/a", 7, &v, NULL), 0, "other appid kept");
+    cr_assert_eq(store_counter_get(s, app, "q%/a", 7, &v, NULL), 0, "prefix is literal");
+    /* a prefix that looks like a LIKE pattern matches only itself */
+    cr_assert_eq(store_counter_clear(s, app, "q%", 7), 0);
+    cr_assert_eq(store_counter_get(s, app, "q%/a", 7, &v, NULL), ERR_NOT_FOUND);
+    cr_assert_eq(store_counter_get(s, app, "qx", 7, &v, NULL), 0);
+    finish();
+}
+
+Test(store, sessions)
+{
+    open_store();
+    struct session_rec r = {.token = "sess-1", .user_id = 7, .expires_at = 1234};
+    cr_assert_eq(store_session_insert(s, &r), 0);
+    cr_assert_eq(store_session_insert(s, &r), ERR_CONFLICT);
+    struct session_rec got;
+    cr_assert_eq(store_session_get(s, "sess-1", &got), 0);
+    cr_assert_str_eq(got.token, "sess-1");
+    cr_assert_eq(got.user_id, 7);
+    cr_assert_eq(got.expires_at, 1234);
+    cr_assert_eq(store_session_get(s, "sess-2", &got), ERR_NOT_FOUND);
+    cr_assert_eq(store_session_delete(s, "sess-1"), 0);
+    cr_assert_eq(store_session_get(s, "sess-1", &got), ERR_NOT_FOUND);
+    cr_assert_eq(store_session_delete(s, "sess-1"), 0, "deleting twice is fine");
+    finish();
+}
+
+Test(store, transaction_commit_and_rollback)
+{
+    open_store();
+    cr_assert_eq(store_begin(s), 0);
+    cr_assert_eq(store_meta_put(s, "a", "1"), 0);
+    cr_assert_eq(store_commit(s), 0);
+    cr_assert_eq(store_begin(s), 0);
+    cr_assert_eq(store_meta_put(s, "b", "2"), 0);
+    cr_assert_eq(store_rollback(s), 0);
+    char out[8];
+    cr_assert_eq(store_meta_get(s, "a", out, sizeof(out)), 0);
+    cr_assert_eq(store_meta_get(s, "b", out, sizeof(out)), ERR_NOT_FOUND);
+    finish();
+}
+
+Test(store, savepoint_rollback_undoes_only_the_inner_work)
+{
+    open_store();
+    cr_assert_eq(store_begin(s), 0);
+    cr_assert_eq(store_meta_put(s, "outer", "1"), 0);
+
+    cr_assert_eq(store_savepoint(s), 0);
+    cr_assert_eq(store_meta_put(s, "job1", "1"), 0);
+    cr_assert_eq(store_savepoint_release(s), 0);
+
+    cr_assert_eq(store_savepoint(s), 0);
+    cr_assert_eq(store_meta_put(s, "job2", "1"), 0);
+    cr_assert_eq(store_meta_put(s, "outer", "changed"), 0);
+    cr_assert_eq(store_savepoint_rollback(s), 0);
+    cr_assert_eq(store_savepoint_release(s), 0);
+
+    cr_assert_eq(store_savepoint(s), 0);
+    cr_assert_eq(store_meta_put(s, "job3", "1"), 0);
+    cr_assert_eq(store_savepoint_release(s), 0);
+    cr_assert_eq(store_commit(s), 0);
+
+    char out[16];
+    cr_assert_eq(store_meta_get(s, "outer", out, sizeof(out)), 0);
+    cr_assert_str_eq(out, "1");
+    cr_assert_eq(store_meta_get(s, "job1", out, sizeof(out)), 0);
+    cr_assert_eq(store_meta_get(s, "job2", out, sizeof(out)), ERR_NOT_FOUND);
+    cr_assert_eq(store_meta_get(s, "job3", out, sizeof(out)), 0);
+    finish();
+}
+
+Test(store, failed_insert_inside_a_savepoint_leaves_the_transaction_usable)
+{
+    open_store();
+    struct user a = make_user("alice"), dup = make_user("alice"), b = make_user("bob");
+    cr_assert_eq(store_begin(s), 0);
+    cr_assert_eq(store_user_insert(s, &a), 0);
+    cr_assert_eq(store_savepoint(s), 0);
+    cr_assert_eq(store_user_insert(s, &dup), ERR_CONFLICT);
+    cr_assert_eq(store_savepoint_rollback(s), 0);
+    cr_assert_eq(store_savepoint_release(s), 0);
+    cr_assert_eq(store_user_insert(s, &b), 0);
+    cr_assert_eq(store_commit(s), 0);
+    int64_t n = 0;
+    cr_assert_eq(store_user_count(s, &n), 0);
+    cr_assert_eq(n, 2);
+    finish();
+}
+
+Test(store, busy_time_is_counted)
+{
+    open_store();
+    cr_assert_eq(store_meta_put(s, "k", "v"), 0);
+    cr_assert_gt(store_busy_ns(s), 0);
+    finish();
+}
