@@ -100,6 +100,8 @@ static void metric_store(struct buf *b)
                "# HELP lianjie_db_write_jobs_total Writes committed in those batches.\n"
                "# TYPE lianjie_db_write_jobs_total counter\n"
                "lianjie_db_write_jobs_total %llu\n"
+               "# HELP lianjie_db_write_failed_commits_total Write batches that failed to commit.\n"
+               "# TYPE lianjie_db_write_failed_commits_total counter\n"
                "lianjie_db_write_failed_commits_total %llu\n",
                (unsigned long long)tokens_issued_total(), (double)ws.db_ns / 1e9,
                (double)read_ns / 1e9, (unsigned long long)ws.batches, (unsigned long long)ws.jobs,

@@ -34,9 +34,9 @@ static int body_field(struct req *r, const char *key, char *out, size_t cap, int
     cJSON_Delete(o);
     if (jr == JSON_WRONG_TYPE)
         return ERR_DATA_FORMAT;
-    if (jr == JSON_MISSING || !out[0])
-        return missing_err;
-    return jr == JSON_TOO_LONG ? ERR_ARGUMENT_INVALID : 0;
+    if (jr == JSON_TOO_LONG)
+        return ERR_ARGUMENT_INVALID;
+    return jr == JSON_MISSING || !out[0] ? missing_err : 0;
 }
 
 int api_clear_quota(struct req *r)

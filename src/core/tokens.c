@@ -135,13 +135,35 @@ static void new_token(struct token_issue *t, int64_t now)
     t->is_new = 1;
 }
 
-/* stable token: decides whether the current one is returned; 1 = keep, 0 = issue */
-static int stable_keep(struct store *s, struct token_issue *t, int64_t now, int *supersede)
+static void note_superseded(void *arg, const struct token_rec *r)
+{
+    struct token_issue *t = arg;
+    if (t->n_superseded < TOKEN_SUPERSEDE_MAX)
+        t->superseded[t->n_superseded++] = *r;
+}
+
+/* caps every token of (appid, kind) at `until` and remembers them for the cache */
+static int supersede(struct store *s, struct token_issue *t, int64_t until)
+{
+    t->n_superseded = 0;
+    if (store_token_list_live(s, t->appid, t->kind, until, note_superseded, t) != 0 ||
+        store_token_supersede(s, t->appid, t->kind, until) != 0)
+        return ERR_SYSTEM;
+    for (int i = 0; i < t->n_superseded; i++) {
+        t->superseded[i].expires_at = until;
+        t->superseded[i].superseded = 1;
+    }
+    return 0;
+}
+
+/* stable token: 1 = return the current one, 0 = issue (superseding the live ones when
+ * *force is set), -1 = over the daily force limit, -2 = store error */
+static int stable_keep(struct store *s, struct token_issue *t, int64_t now, int *force)
 {
     struct token_rec cur;
     int have = store_token_latest(s, t->appid, TOKEN_KIND_STABLE, &cur) == 0 &&
                cur.expires_at > now && !cur.superseded;
-    *supersede = 0;
+    *force = 0;
     if (!t->force_refresh) {
         if (have && cur.expires_at - now > TOKEN_OVERLAP) {
             t->issued = cur;
@@ -161,10 +183,7 @@ static int stable_keep(struct store *s, struct token_issue *t, int64_t now, int 
         return -1;
     if (store_counter_set(s, t->appid, "stable_force", day, forced + 1, now) != 0)
         return -2;
-    if (have) {
-        t->prev = cur;
-        *supersede = 1;
-    }
+    *force = 1;
     return 0;
 }
 
@@ -192,28 +211,18 @@ int tokens_issue_run(struct store *s, void *arg)
     if (rc != 0)
         return rc;
     t->is_new = 0;
-    t->prev.token[0] = 0;
+    t->n_superseded = 0;
     if (t->kind == TOKEN_KIND_STABLE) {
-        int supersede;
-        int keep = stable_keep(s, t, now, &supersede);
+        int force;
+        int keep = stable_keep(s, t, now, &force);
         if (keep < 0)
             return keep == -1 ? ERR_DAILY_QUOTA : ERR_SYSTEM;
         if (keep)
             return 0;
-        if (supersede && store_token_supersede(s, t->appid, TOKEN_KIND_STABLE, now) != 0)
+        if (force && supersede(s, t, now) != 0)
             return ERR_SYSTEM;
-        if (supersede)
-            t->prev.expires_at = now, t->prev.superseded = 1;
-    } else {
-        if (store_token_latest(s, t->appid, TOKEN_KIND_PLAIN, &t->prev) == 0 &&
-            t->prev.expires_at > now + TOKEN_OVERLAP) {
-            t->prev.expires_at = now + TOKEN_OVERLAP;
-            t->prev.superseded = 1;
-        } else {
-            t->prev.token[0] = 0;
-        }
-        if (store_token_supersede(s, t->appid, TOKEN_KIND_PLAIN, now + TOKEN_OVERLAP) != 0)
-            return ERR_SYSTEM;
+    } else if (supersede(s, t, now + TOKEN_OVERLAP) != 0) {
+        return ERR_SYSTEM;
     }
     new_token(t, now);
     return store_token_insert(s, &t->issued) == 0 ? 0 : ERR_SYSTEM;
@@ -222,8 +231,8 @@ int tokens_issue_run(struct store *s, void *arg)
 void tokens_issue_publish(void *arg)
 {
     struct token_issue *t = arg;
-    if (t->prev.token[0])
-        cache_put(&t->prev);
+    for (int i = 0; i < t->n_superseded; i++)
+        cache_put(&t->superseded[i]);
     if (t->is_new) {
         cache_put(&t->issued);
         atomic_fetch_add(&issued_total, 1);

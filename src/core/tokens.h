@@ -21,6 +21,7 @@
 #define TOKEN_OVERLAP        300
 #define STABLE_FORCE_PER_DAY 20
 #define STABLE_FORCE_GAP     30
+#define TOKEN_SUPERSEDE_MAX  16
 
 /* 0 with appid filled, ERR_INVALID_CREDENTIAL or ERR_ACCESS_TOKEN_EXPIRED */
 int tokens_check(struct store *rd, const char *token, size_t len, char appid[19]);
@@ -35,7 +36,9 @@ struct token_issue {
     /* out */
     struct token_rec issued; /* the token to answer with */
     int is_new;
-    struct token_rec prev; /* superseded by this call, when prev.token[0] */
+    /* the tokens this call superseded, as they now stand, for the cache */
+    struct token_rec superseded[TOKEN_SUPERSEDE_MAX];
+    int n_superseded;
 };
 
 /* writer job: checks appid, secret, IP allow-list and quota, then issues (or returns) a token */

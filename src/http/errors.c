@@ -50,6 +50,7 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
             h2o_iovec_init(H2O_STRLIT("application/json; encoding=utf-8"));
         req->res.content_length = (size_t)n;
         slot = &o->super.next;
+        http_count_early(req);
     }
     h2o_setup_next_ostream(req, slot);
 }

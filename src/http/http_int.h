@@ -9,7 +9,7 @@
 #include "http.h"
 
 #define METRIC_ROUTES   256
-#define METRIC_STATUSES 10
+#define METRIC_STATUSES 12
 #define LAT_BUCKETS     14
 
 extern const int metric_status_codes[METRIC_STATUSES]; /* last slot: any other */
@@ -36,5 +36,7 @@ struct thread_ctx {
 
 /* errors.c: h2o's own error answers in the JSON envelope */
 void http_errors_register(h2o_pathconf_t *pc);
+/* counts an answer h2o gave before any handler ran (route "(none)") */
+void http_count_early(h2o_req_t *h);
 
 #endif

@@ -25,7 +25,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-const int metric_status_codes[METRIC_STATUSES] = {200, 302, 400, 401, 403, 404, 405, 413, 500, 0};
+const int metric_status_codes[METRIC_STATUSES] = {200, 302, 400, 401, 403, 404,
+                                                  405, 409, 413, 500, 503, 0};
 const double lat_bucket_le[LAT_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                            0.025,  0.05,    0.1,    0.25,  0.5,    1,     5};
 
@@ -65,17 +66,28 @@ const char *req_header(struct req *r, const char *name, size_t *len)
 
 /* ------------------------------------------------------------------ answers */
 
+static void count_status(struct thread_metrics *m, size_t ri, int status)
+{
+    int si = METRIC_STATUSES - 1;
+    for (int i = 0; i < METRIC_STATUSES - 1; i++)
+        if (metric_status_codes[i] == status)
+            si = i;
+    atomic_fetch_add_explicit(&m->req[ri][si], 1, memory_order_relaxed);
+}
+
+void http_count_early(h2o_req_t *h)
+{
+    struct thread_ctx *t = H2O_STRUCT_FROM_MEMBER(struct thread_ctx, ctx, h->conn->ctx);
+    count_status(&t->metrics, METRIC_ROUTES, h->res.status);
+}
+
 static void record(struct req *r)
 {
     struct thread_metrics *m = &r->thr->metrics;
     size_t ri = r->route ? router_index(r->route) : METRIC_ROUTES;
     if (ri > METRIC_ROUTES)
         ri = METRIC_ROUTES;
-    int si = METRIC_STATUSES - 1;
-    for (int i = 0; i < METRIC_STATUSES - 1; i++)
-        if (metric_status_codes[i] == r->status)
-            si = i;
-    atomic_fetch_add_explicit(&m->req[ri][si], 1, memory_order_relaxed);
+    count_status(m, ri, r->status);
     int64_t us = (clock_mono_ns() - r->t0) / 1000;
     int b = 0;
     while (b < LAT_BUCKETS && (double)us / 1e6 > lat_bucket_le[b])

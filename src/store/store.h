@@ -116,6 +116,10 @@ int store_token_get(struct store *s, const char *token, struct token_rec *out);
 int store_token_latest(struct store *s, const char *appid, int kind, struct token_rec *out);
 /* marks every token of (appid, kind) valid past `until` as superseded, expiring at `until` */
 int store_token_supersede(struct store *s, const char *appid, int kind, int64_t until);
+/* calls cb for every token of (appid, kind) that is valid past `after` */
+typedef void (*store_token_cb)(void *arg, const struct token_rec *t);
+int store_token_list_live(struct store *s, const char *appid, int kind, int64_t after,
+                          store_token_cb cb, void *arg);
 /* drops tokens that expired before `before` */
 int store_token_purge(struct store *s, int64_t before);
 

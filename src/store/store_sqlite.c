@@ -118,7 +118,7 @@ static int step(struct store *s, sqlite3_stmt *st)
     s->busy_ns += clock_mono_ns() - t0;
     if (rc == SQLITE_ROW)
         return 1;
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE && (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_CONSTRAINT)
         log_error("store", "query failed: %s", sqlite3_errmsg(s->db));
     done(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -526,6 +526,24 @@ int store_token_supersede(struct store *s, const char *appid, int kind, int64_t 
                 "UPDATE access_tokens SET superseded = 1, expires_at = $3"
                 " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
                 "tii", appid, (int64_t)kind, until);
+}
+
+int store_token_list_live(struct store *s, const char *appid, int kind, int64_t after,
+                          store_token_cb cb, void *arg)
+{
+    sqlite3_stmt *st = query(s,
+                             "SELECT " TOKEN_COLS " FROM access_tokens"
+                             " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
+                             "tii", appid, (int64_t)kind, after);
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = step(s, st)) == 1) {
+        struct token_rec t;
+        fill_token(st, &t);
+        cb(arg, &t);
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
 }
 
 int store_token_purge(struct store *s, int64_t before)

@@ -6,12 +6,18 @@
 #include <math.h>
 #include <string.h>
 
-static int depth_ok(const char *p, size_t n)
+/* 1 if the body nests at most 64 deep and holds no NUL character (raw or \u0000), which
+ * would silently cut a string short */
+static int shape_ok(const char *p, size_t n)
 {
     int depth = 0, in_str = 0;
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
+        if (c == 0)
+            return 0;
         if (in_str) {
+            if (c == '\\' && i + 5 < n && memcmp(p + i + 1, "u0000", 5) == 0)
+                return 0;
             if (c == '\\')
                 i++;
             else if (c == '"')
@@ -36,7 +42,7 @@ int json_parse_object(const char *p, size_t n, cJSON **out)
         i++;
     if (i == n)
         return ERR_EMPTY_POST_DATA;
-    if (!depth_ok(p, n))
+    if (!shape_ok(p, n))
         return ERR_DATA_FORMAT;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(p, n, &end, 0);

@@ -52,6 +52,8 @@ static long decode(const char *v, size_t vlen, char *out, size_t cap)
             int a, b;
             if (i + 2 >= vlen || (a = hexval(v[i + 1])) < 0 || (b = hexval(v[i + 2])) < 0)
                 return -2;
+            if (a == 0 && b == 0)
+                return -2; /* a NUL would cut the value short: refuse it */
             out[o++] = (char)(a * 16 + b);
             i += 2;
         } else {

@@ -109,7 +109,7 @@ Test(tokens, plain_issue_gives_a_fresh_token, .init = setup)
     cr_assert_str_eq(t.issued.appid, acct.appid);
     cr_assert_eq(t.issued.expires_at - t.issued.issued_at, TOKEN_TTL);
     cr_assert_eq(t.issued.superseded, 0);
-    cr_assert_str_eq(t.prev.token, "", "nothing to supersede");
+    cr_assert_eq(t.n_superseded, 0, "nothing to supersede");
     cr_assert_eq(check(t.issued.token), 0);
     finish();
 }
@@ -123,9 +123,10 @@ Test(tokens, plain_reissue_caps_the_previous_token, .init = setup)
     cr_assert_str_neq(t1.issued.token, t2.issued.token);
     int64_t now = t2.issued.issued_at;
 
-    cr_assert_str_eq(t2.prev.token, t1.issued.token);
-    cr_assert_eq(t2.prev.superseded, 1);
-    cr_assert_eq(t2.prev.expires_at, now + TOKEN_OVERLAP);
+    cr_assert_eq(t2.n_superseded, 1);
+    cr_assert_str_eq(t2.superseded[0].token, t1.issued.token);
+    cr_assert_eq(t2.superseded[0].superseded, 1);
+    cr_assert_eq(t2.superseded[0].expires_at, now + TOKEN_OVERLAP);
     struct token_rec stored;
     cr_assert_eq(store_token_get(s, t1.issued.token, &stored), 0);
     cr_assert_eq(stored.superseded, 1);
@@ -296,7 +297,9 @@ Test(tokens, stable_and_plain_tokens_are_independent, .init = setup)
     cr_assert_eq(issue(TOKEN_KIND_STABLE, 0, &st), 0);
     cr_assert_eq(issue(TOKEN_KIND_PLAIN, 0, &p1), 0);
     cr_assert_eq(issue(TOKEN_KIND_PLAIN, 0, &p2), 0);
-    cr_assert_str_eq(p2.prev.token, p1.issued.token, "plain never supersedes a stable token");
+    cr_assert_eq(p2.n_superseded, 1);
+    cr_assert_str_eq(p2.superseded[0].token, p1.issued.token,
+                     "plain never supersedes a stable token");
     cr_assert_eq(issue(TOKEN_KIND_STABLE, 0, &st2), 0);
     cr_assert_str_eq(st2.issued.token, st.issued.token, "plain issues leave stable alone");
     clock_advance(301);
@@ -313,7 +316,7 @@ Test(tokens, stable_renews_in_its_last_5_minutes_and_the_old_lives_on, .init = s
     cr_assert_eq(issue(TOKEN_KIND_STABLE, 0, &b), 0);
     cr_assert_eq(b.is_new, 1);
     cr_assert_str_neq(b.issued.token, a.issued.token);
-    cr_assert_str_eq(b.prev.token, "", "nothing superseded");
+    cr_assert_eq(b.n_superseded, 0, "nothing superseded");
     cr_assert_eq(check(a.issued.token), 0);
     clock_advance(TOKEN_OVERLAP);
     cr_assert_eq(check(a.issued.token), ERR_ACCESS_TOKEN_EXPIRED, "old one ran to its end");
@@ -330,7 +333,8 @@ Test(tokens, stable_force_refresh_replaces_at_once, .init = setup)
     cr_assert_eq(issue(TOKEN_KIND_STABLE, 1, &b), 0);
     cr_assert_eq(b.is_new, 1);
     cr_assert_str_neq(b.issued.token, a.issued.token);
-    cr_assert_str_eq(b.prev.token, a.issued.token);
+    cr_assert_eq(b.n_superseded, 1);
+    cr_assert_str_eq(b.superseded[0].token, a.issued.token);
     cr_assert_eq(check(a.issued.token), ERR_INVALID_CREDENTIAL, "replaced at once");
     cr_assert_eq(check(b.issued.token), 0);
 
@@ -359,7 +363,7 @@ Test(tokens, stable_force_without_a_current_token_issues_one, .init = setup)
     struct token_issue a;
     cr_assert_eq(issue(TOKEN_KIND_STABLE, 1, &a), 0);
     cr_assert_eq(a.is_new, 1);
-    cr_assert_str_eq(a.prev.token, "");
+    cr_assert_eq(a.n_superseded, 0);
     cr_assert_eq(check(a.issued.token), 0);
     finish();
 }

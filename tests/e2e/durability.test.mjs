@@ -1,0 +1,112 @@
+// Durability: an answer with errcode 0 is committed and survives a killed process (README).
+// kill -9, then a restart on the same data directory.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { useServer } from './lib/server.mjs';
+
+describe('durability across kill -9', () => {
+    const h = useServer({});
+
+    it('keeps an account and its token through kill -9 and a restart on the same data directory', async () => {
+        const { srv } = h;
+        const key = srv.operatorKey;
+        const a = await srv.createAccount({ name: 'durable', type: 'subscription', verified: true });
+        const cli = (await srv.admin('account', 'create', '--name', 'durable-cli')).json[0];
+        const t = (await srv.token(a.appid, a.secret)).access_token;
+        const s = (await srv.stableToken(a.appid, a.secret)).access_token;
+        const tc = (await srv.token(cli.appid, cli.secret)).access_token;
+        assert.ok(t && s && tc);
+
+        const pid = srv.pid;
+        const exit = await srv.kill9();
+        assert.equal(exit.signal, 'SIGKILL');
+        await srv.start();
+        assert.notEqual(srv.pid, pid);
+        assert.equal(srv.operatorKey, key, 'the operator key is kept');
+
+        const got = await srv.op('GET', `/admin/v1/accounts/get?appid=${a.appid}`);
+        assert.equal(got.status, 200, got.text);
+        assert.deepEqual(
+            [got.body.account.name, got.body.account.type, got.body.account.verified, got.body.account.secret],
+            ['durable', 'subscription', true, a.secret],
+        );
+        assert.ok((await srv.callbackIp(t)).ip_list, 'the token issued before the crash works');
+        assert.ok((await srv.callbackIp(tc)).ip_list);
+        assert.ok((await srv.callbackIp(s)).ip_list, 'the stable token too');
+        assert.equal((await srv.stableToken(a.appid, a.secret)).access_token, s, 'and it is still the current stable token');
+        const t2 = (await srv.token(a.appid, a.secret)).access_token;
+        assert.ok(t2 && t2 !== t, 'the secret still issues');
+        assert.ok((await srv.callbackIp(t)).ip_list, 'the pre-crash token gets its 5 minutes of overlap');
+    });
+
+    it('keeps a refresh that superseded a token through kill -9', async () => {
+        const { srv } = h;
+        const a = await srv.createAccount();
+        const s1 = (await srv.stableToken(a.appid, a.secret)).access_token;
+        const s2 = (await srv.stableToken(a.appid, a.secret, true)).access_token;
+        assert.notEqual(s1, s2);
+        await srv.kill9();
+        await srv.start();
+        assert.equal((await srv.callbackIp(s1)).errcode, 40001, 'the force-refreshed token stays invalid');
+        assert.ok((await srv.callbackIp(s2)).ip_list);
+        assert.equal((await srv.stableToken(a.appid, a.secret)).access_token, s2);
+    });
+
+    it('keeps secret resets, allow-lists, users and sessions through kill -9', async () => {
+        const { srv } = h;
+        const a = await srv.createAccount();
+        const reset = (await srv.op('POST', '/admin/v1/accounts/reset_secret', { appid: a.appid })).body.account;
+        const b = await srv.createAccount();
+        await srv.op('POST', '/admin/v1/accounts/ip_whitelist', { appid: b.appid, ip_whitelist: '10.9.9.9' });
+        const u = await srv.op('POST', '/admin/v1/users', { username: 'durable-user', password: 'pw-durable' });
+        assert.equal(u.status, 200, u.text);
+        const session = (await srv.post('/client/v1/login', { username: 'durable-user', password: 'pw-durable' })).body.session;
+        assert.ok(session);
+
+        await srv.kill9();
+        await srv.start();
+        assert.equal((await srv.token(a.appid, a.secret)).errcode, 40001, 'the old secret stays dead');
+        assert.ok((await srv.token(a.appid, reset.secret)).access_token);
+        assert.equal((await srv.token(b.appid, b.secret)).errcode, 40164);
+        const me = await srv.get('/client/v1/me', { headers: { authorization: `Bearer ${session}` } });
+        assert.equal(me.status, 200, me.text);
+        assert.equal(me.body.user.username, 'durable-user');
+        const dup = await srv.op('POST', '/admin/v1/users', { username: 'durable-user' });
+        assert.equal(dup.status, 409);
+    });
+
+    it('keeps the daily quota usage across a clean restart', async () => {
+        const { srv } = h;
+        const a = await srv.createAccount();
+        for (let i = 0; i < 4; i++)
+            assert.ok((await srv.token(a.appid, a.secret)).access_token);
+        await srv.restart();
+        const t = (await srv.token(a.appid, a.secret)).access_token;
+        const q = await srv.post(`/cgi-bin/openapi/quota/get?access_token=${t}`, { cgi_path: '/cgi-bin/token' });
+        assert.equal(q.body.errcode, 0, q.text);
+        assert.equal(q.body.quota.used, 5, 'a restart does not hand out a fresh daily quota');
+    });
+
+    it('keeps daily quota usage saved a second before a kill -9', async () => {
+        const { srv } = h;
+        const a = await srv.createAccount();
+        for (let i = 0; i < 3; i++)
+            assert.ok((await srv.token(a.appid, a.secret)).access_token);
+        await new Promise((r) => setTimeout(r, 2200)); // counters are saved every second
+        await srv.kill9();
+        await srv.start();
+        const t = (await srv.token(a.appid, a.secret)).access_token;
+        const q = await srv.post(`/cgi-bin/openapi/quota/get?access_token=${t}`, { cgi_path: '/cgi-bin/token' });
+        assert.equal(q.body.quota.used, 4, q.text);
+    });
+
+    it('keeps the quota clear budget across kill -9', async () => {
+        const { srv } = h;
+        const a = await srv.createAccount();
+        for (let i = 0; i < 10; i++)
+            assert.equal((await srv.post('/cgi-bin/clear_quota/v2', { appid: a.appid, appsecret: a.secret })).body.errcode, 0);
+        await srv.kill9();
+        await srv.start();
+        assert.equal((await srv.post('/cgi-bin/clear_quota/v2', { appid: a.appid, appsecret: a.secret })).body.errcode, 48006);
+    });
+});
