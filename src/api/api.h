@@ -13,6 +13,31 @@
 int64_t api_now(void);
 const char *api_public_ip(void);
 void api_set_public_ip(const char *ip);
+int api_demo_mode(void);
+void api_set_demo_mode(int on);
+
+/* api_signin.c: the web client's sign-in page and cookie session */
+int api_cookie_user(struct req *r, int64_t *user_id);
+void api_login_redirect(struct req *r);
+int api_app_login_page(struct req *r);
+int api_app_login(struct req *r);
+int api_app_home(struct req *r);
+
+/* api_authorize.c: the authorization pages */
+int api_oauth_authorize(struct req *r);
+int api_oauth_authorize_decide(struct req *r);
+int api_qrconnect(struct req *r);
+int api_qrconnect_poll(struct req *r);
+int api_qrconnect_image(struct req *r);
+int api_app_qrconnect(struct req *r);
+int api_app_qrconnect_decide(struct req *r);
+int api_client_qrconnect_confirm(struct req *r);
+
+/* api_oauth.c: the sns/... wire APIs */
+int api_sns_access_token(struct req *r);
+int api_sns_refresh_token(struct req *r);
+int api_sns_userinfo(struct req *r);
+int api_sns_auth(struct req *r);
 
 /* api_token.c */
 int api_token_get(struct req *r);
@@ -39,6 +64,7 @@ int api_admin_accounts_get(struct req *r);
 int api_admin_accounts_reset_secret(struct req *r);
 int api_admin_accounts_bind(struct req *r);
 int api_admin_accounts_whitelist(struct req *r);
+int api_admin_accounts_oauth_domain(struct req *r);
 int api_admin_users_list(struct req *r);
 int api_admin_users_create(struct req *r);
 int api_admin_users_password(struct req *r);

@@ -241,6 +241,19 @@ static int whitelist_run(struct store *s, void *arg)
     return reload(s, op, accounts_set_whitelist(s, op->acct.appid, op->text));
 }
 
+static int oauth_domain_run(struct store *s, void *arg)
+{
+    struct admin_op *op = arg;
+    return reload(s, op, accounts_set_oauth_domain(s, op->acct.appid, op->text));
+}
+
+int api_admin_accounts_oauth_domain(struct req *r)
+{
+    struct admin_op *op;
+    int rc = account_update_input(r, "oauth_domain", 0, &op);
+    return rc != 0 ? rc : http_write(r, oauth_domain_run, NULL, op, account_done);
+}
+
 int api_admin_accounts_reset_secret(struct req *r)
 {
     struct admin_op *op;

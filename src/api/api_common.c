@@ -20,3 +20,15 @@ void api_set_public_ip(const char *ip)
 {
     snprintf(public_ip, sizeof(public_ip), "%s", ip);
 }
+
+static int demo_mode;
+
+int api_demo_mode(void)
+{
+    return demo_mode;
+}
+
+void api_set_demo_mode(int on)
+{
+    demo_mode = on;
+}

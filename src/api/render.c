@@ -33,6 +33,7 @@ void render_account(struct buf *b, const struct account *a, int with_secret)
     kv(b, "server_url", a->server_url, 1);
     kv(b, "msg_mode", a->msg_mode, 1);
     kv(b, "ip_whitelist", a->ip_whitelist, 1);
+    kv(b, "oauth_domain", a->oauth_domain, 1);
     buf_printf(b, ",\"created_at\":%lld}", (long long)a->created_at);
 }
 

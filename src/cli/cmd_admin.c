@@ -3,9 +3,10 @@
  * (safe beside a running server: SQLite WAL). Prints JSON, one object per line.
  *
  *   open-account create --name N | list
- *   account create --name N [--type service|subscription] [--verified] [--open APPID]
+ *   account create --name N [--type service|subscription|website] [--verified] [--open APPID]
  *   account list | show --appid A | reset-secret --appid A | bind --appid A --open APPID
  *   account whitelist --appid A --ips "IP,IP"      (empty --ips "" allows all)
+ *   account oauth-domain --appid A --domain HOST[:PORT]   (web authorization domain)
  *   user create --username U [--password P] [--nickname N] | list | password --id N --password P
  *   operator-key
  */
@@ -108,6 +109,8 @@ static int account_update(struct admin_ctx *c, const char *verb, const char *app
         rc = need(c, "open", &v) ?: accounts_bind_open(c->s, appid, v);
     else if (strcmp(verb, "whitelist") == 0)
         rc = need(c, "ips", &v) ?: accounts_set_whitelist(c->s, appid, v);
+    else if (strcmp(verb, "oauth-domain") == 0)
+        rc = need(c, "domain", &v) ?: accounts_set_oauth_domain(c->s, appid, v);
     else if (strcmp(verb, "show") == 0)
         rc = 0;
     else

@@ -145,6 +145,7 @@ int cmd_serve(int argc, char **argv)
                                 .demo = cli_flag(argc, argv, "demo")};
     if (ro.test_clock)
         clock_enable_test();
+    api_set_demo_mode(ro.demo);
     snprintf(base, sizeof(base), "http://%s:%d", host, cfg.port);
     if (strcmp(host, "0.0.0.0") != 0 && strcmp(host, "::") != 0)
         api_set_public_ip(host);

@@ -74,8 +74,12 @@ int accounts_open_create(struct store *s, struct open_account *o)
 
 int accounts_create(struct store *s, struct account *a)
 {
-    if (!a->name[0] || (strcmp(a->type, "service") != 0 && strcmp(a->type, "subscription") != 0))
+    int website = strcmp(a->type, "website") == 0;
+    if (!a->name[0] ||
+        (strcmp(a->type, "service") != 0 && strcmp(a->type, "subscription") != 0 && !website))
         return ERR_ARGUMENT_INVALID;
+    if (website && !a->open_appid[0])
+        return ERR_ARGUMENT_INVALID; /* a website app belongs to an open-platform account */
     if (a->open_appid[0]) {
         struct open_account o;
         int rc = store_open_account_get(s, a->open_appid, &o);
@@ -126,6 +130,18 @@ int accounts_set_whitelist(struct store *s, const char *appid, const char *list)
     if (strlen(list) >= sizeof(a.ip_whitelist))
         return ERR_ARGUMENT_INVALID;
     snprintf(a.ip_whitelist, sizeof(a.ip_whitelist), "%s", list);
+    return store_account_update(s, &a);
+}
+
+int accounts_set_oauth_domain(struct store *s, const char *appid, const char *domain)
+{
+    struct account a;
+    int rc = store_account_get(s, appid, &a);
+    if (rc != 0)
+        return rc;
+    if (strlen(domain) >= sizeof(a.oauth_domain) || strpbrk(domain, "/?#@ \\"))
+        return ERR_ARGUMENT_INVALID;
+    snprintf(a.oauth_domain, sizeof(a.oauth_domain), "%s", domain);
     return store_account_update(s, &a);
 }
 

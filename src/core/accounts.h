@@ -15,12 +15,15 @@ const char *accounts_operator_key(void);
 
 /* validated creation: fills generated fields (appid, secret, ids, time) */
 int accounts_open_create(struct store *s, struct open_account *o);
-/* a->name and a->type required ("service" | "subscription"); a->open_appid optional */
+/* a->name and a->type required ("service" | "subscription" | "website"); a->open_appid optional,
+ * required for a website app (an open-platform website application, for QR login) */
 int accounts_create(struct store *s, struct account *a);
 int accounts_reset_secret(struct store *s, const char *appid, char secret_out[33]);
 /* binds to an open-platform account ("" unbinds) */
 int accounts_bind_open(struct store *s, const char *appid, const char *open_appid);
 int accounts_set_whitelist(struct store *s, const char *appid, const char *list);
+/* the web authorization domain: a host, or host:port ("" turns web authorization off) */
+int accounts_set_oauth_domain(struct store *s, const char *appid, const char *domain);
 /* u->username required; password may be "" (no sign-in by password) */
 int accounts_user_create(struct store *s, struct user *u, const char *password);
 int accounts_user_set_password(struct store *s, int64_t id, const char *password);

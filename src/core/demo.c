@@ -32,9 +32,15 @@ static int seed_accounts(struct store *s)
     snprintf(sub.name, sizeof(sub.name), "Demo Subscription Account");
     snprintf(sub.type, sizeof(sub.type), "subscription");
     memcpy(sub.open_appid, o.appid, sizeof(o.appid));
-    if ((rc = accounts_create(s, &svc)) != 0)
+    struct account web = {0};
+    snprintf(web.name, sizeof(web.name), "Demo Website");
+    snprintf(web.type, sizeof(web.type), "website");
+    memcpy(web.open_appid, o.appid, sizeof(o.appid));
+    snprintf(svc.oauth_domain, sizeof(svc.oauth_domain), "127.0.0.1");
+    snprintf(web.oauth_domain, sizeof(web.oauth_domain), "127.0.0.1");
+    if ((rc = accounts_create(s, &svc)) != 0 || (rc = accounts_create(s, &sub)) != 0)
         return rc;
-    return accounts_create(s, &sub);
+    return accounts_create(s, &web);
 }
 
 int demo_seed(struct store *s)

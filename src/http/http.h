@@ -52,6 +52,16 @@ long req_query(struct req *r, const char *name, char *out, size_t cap);
 /* a request header, by lowercase name; NULL if absent. Not NUL-terminated: see *len */
 const char *req_header(struct req *r, const char *name, size_t *len);
 
+/* a parameter from the query or, failing that, an x-www-form-urlencoded body (as req_query) */
+long req_param(struct req *r, const char *name, char *out, size_t cap);
+/* a cookie's value into out: its length, or -1 */
+long req_cookie(struct req *r, const char *name, char *out, size_t cap);
+/* the Host header into out ("127.0.0.1" when absent) */
+void req_host(struct req *r, char *out, size_t cap);
+/* adds a response header (before http_send*) */
+void http_add_header(struct req *r, const char *name, const char *value);
+void http_send_html(struct req *r, int status, struct buf *b); /* releases b */
+
 void http_send(struct req *r, int status, const char *ctype, const char *body, size_t len);
 void http_send_json(struct req *r, const char *body, size_t len);
 void http_send_buf(struct req *r, struct buf *b); /* JSON; releases b */

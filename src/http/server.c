@@ -64,6 +64,66 @@ const char *req_header(struct req *r, const char *name, size_t *len)
     return h->headers.entries[i].value.base;
 }
 
+long req_param(struct req *r, const char *name, char *out, size_t cap)
+{
+    long n = req_query(r, name, out, cap);
+    if (n != -1 || r->body_len == 0)
+        return n;
+    size_t ctl;
+    const char *ct = req_header(r, "content-type", &ctl);
+    if (!ct || ctl < 33 || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return -1;
+    return parse_form_param(r->body, r->body_len, name, out, cap);
+}
+
+long req_cookie(struct req *r, const char *name, char *out, size_t cap)
+{
+    size_t len, nlen = strlen(name);
+    const char *v = req_header(r, "cookie", &len);
+    for (const char *p = v, *end = v ? v + len : NULL; p && p < end;) {
+        while (p < end && (*p == ' ' || *p == ';'))
+            p++;
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *stop = semi ? semi : end;
+        if ((size_t)(stop - p) > nlen && memcmp(p, name, nlen) == 0 && p[nlen] == '=') {
+            size_t vl = (size_t)(stop - p) - nlen - 1;
+            if (vl >= cap)
+                return -1;
+            memcpy(out, p + nlen + 1, vl);
+            out[vl] = 0;
+            return (long)vl;
+        }
+        p = stop;
+    }
+    return -1;
+}
+
+void req_host(struct req *r, char *out, size_t cap)
+{
+    h2o_req_t *h = r->h;
+    if (h->authority.len && h->authority.len < cap &&
+        !memchr(h->authority.base, '"', h->authority.len) &&
+        !memchr(h->authority.base, '<', h->authority.len))
+        snprintf(out, cap, "%.*s", (int)h->authority.len, h->authority.base);
+    else
+        snprintf(out, cap, "127.0.0.1");
+}
+
+void http_add_header(struct req *r, const char *name, const char *value)
+{
+    h2o_req_t *h = r->h;
+    h2o_add_header_by_str(&h->pool, &h->res.headers, name, strlen(name), 0, NULL,
+                          h2o_strdup(&h->pool, value, SIZE_MAX).base, strlen(value));
+}
+
+void http_send_html(struct req *r, int status, struct buf *b)
+{
+    http_add_header(r, "cache-control", "no-store");
+    http_add_header(r, "x-frame-options", "DENY");
+    http_send(r, status, "text/html; charset=utf-8", b->ptr, b->len);
+    buf_release(b);
+}
+
 /* ------------------------------------------------------------------ answers */
 
 static void count_status(struct thread_metrics *m, size_t ri, int status)

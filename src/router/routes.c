@@ -20,6 +20,24 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/openapi/quota/get", api_quota_get, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/openapi/quota/clear", api_quota_clear, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* oauth.md: web authorization */
+    {M_GET | M_POST, "/sns/oauth2/access_token", api_sns_access_token, AUTH_NONE, 0, WIRE, 0},
+    {M_GET | M_POST, "/sns/oauth2/refresh_token", api_sns_refresh_token, AUTH_NONE, 0, WIRE, 0},
+    {M_GET | M_POST, "/sns/userinfo", api_sns_userinfo, AUTH_NONE, 0, WIRE, 0},
+    {M_GET | M_POST, "/sns/auth", api_sns_auth, AUTH_NONE, 0, WIRE, 0},
+    {M_GET, "/connect/oauth2/authorize", api_oauth_authorize, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/connect/oauth2/authorize", api_oauth_authorize_decide, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/connect/qrconnect", api_qrconnect, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/connect/qrconnect/poll", api_qrconnect_poll, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/connect/qrcode", api_qrconnect_image, AUTH_NONE, 0, 0, 0},
+
+    /* web client pages */
+    {M_GET, "/app", api_app_home, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/login", api_app_login_page, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/app/login", api_app_login, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/qrconnect", api_app_qrconnect, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/app/qrconnect", api_app_qrconnect_decide, AUTH_NONE, 0, 0, 0},
+
     /* operations */
     {M_GET, "/healthz", api_healthz, AUTH_NONE, 0, 0, 0},
     {M_GET, "/metrics", api_metrics, AUTH_NONE, 0, 0, 0},
@@ -33,6 +51,8 @@ const struct route routes[] = {
     {M_POST, "/admin/v1/accounts/reset_secret", api_admin_accounts_reset_secret, AUTH_OPERATOR, 0,
      0, 0},
     {M_POST, "/admin/v1/accounts/bind", api_admin_accounts_bind, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/accounts/oauth_domain", api_admin_accounts_oauth_domain, AUTH_OPERATOR, 0,
+     0, 0},
     {M_POST, "/admin/v1/accounts/ip_whitelist", api_admin_accounts_whitelist, AUTH_OPERATOR, 0, 0,
      0},
     {M_GET, "/admin/v1/users", api_admin_users_list, AUTH_OPERATOR, 0, 0, 0},
@@ -48,6 +68,7 @@ const struct route routes[] = {
     {M_GET, "/client/v1/me", api_client_me, AUTH_CLIENT, 0, 0, 0},
     {M_GET, "/client/v1/demo/users", api_client_demo_users, AUTH_NONE, 0, R_DEMO, 0},
     {M_POST, "/client/v1/demo/login", api_client_demo_login, AUTH_NONE, 0, R_DEMO, 0},
+    {M_POST, "/client/v1/qrconnect/confirm", api_client_qrconnect_confirm, AUTH_CLIENT, 0, 0, 0},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -27,6 +27,19 @@ const char *const store_migrations[] = {
     " value INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(appid, name, period));"
     "CREATE TABLE sessions(token TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
     " expires_at INTEGER NOT NULL);",
+    /* 2: web authorization (OAuth 2.0) and website QR login */
+    "ALTER TABLE accounts ADD COLUMN oauth_domain TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE oauth_codes(code_hash TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " user_id INTEGER NOT NULL, scope TEXT NOT NULL, expires_at INTEGER NOT NULL,"
+    " used INTEGER NOT NULL);"
+    "CREATE TABLE oauth_tokens(token TEXT PRIMARY KEY, refresh_token TEXT NOT NULL UNIQUE,"
+    " appid TEXT NOT NULL, user_id INTEGER NOT NULL, scope TEXT NOT NULL,"
+    " expires_at INTEGER NOT NULL, refresh_expires_at INTEGER NOT NULL);"
+    "CREATE TABLE oauth_grants(appid TEXT NOT NULL, user_id INTEGER NOT NULL,"
+    " scope TEXT NOT NULL, granted_at INTEGER NOT NULL, PRIMARY KEY(appid, user_id));"
+    "CREATE TABLE qr_logins(uuid TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " redirect_uri TEXT NOT NULL, state TEXT NOT NULL, user_id INTEGER NOT NULL,"
+    " status INTEGER NOT NULL, code TEXT NOT NULL, expires_at INTEGER NOT NULL);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

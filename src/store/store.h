@@ -37,6 +37,7 @@ struct account {
     char aes_key[48];
     char msg_mode[16];       /* "plaintext" | "compatible" | "safe" */
     char ip_whitelist[1024]; /* comma separated; "" = any */
+    char oauth_domain[256];  /* web authorization domain: host or host:port; "" = none */
     int64_t created_at;
 };
 
@@ -68,6 +69,37 @@ struct token_rec {
 struct session_rec {
     char token[64];
     int64_t user_id;
+    int64_t expires_at;
+};
+
+struct oauth_code {
+    char code_hash[65]; /* sha256 hex of the code: codes are never stored in clear */
+    char appid[19];
+    int64_t user_id;
+    char scope[64];
+    int64_t expires_at;
+    int used;
+};
+
+struct oauth_token {
+    char token[128];
+    char refresh_token[128];
+    char appid[19];
+    int64_t user_id;
+    char scope[64];
+    int64_t expires_at;
+    int64_t refresh_expires_at;
+};
+
+/* a website QR login: status 0 waiting, 1 scanned, 2 confirmed, 3 refused */
+struct qr_login {
+    char uuid[40];
+    char appid[19];
+    char redirect_uri[1024];
+    char state[160];
+    int64_t user_id;
+    int status;
+    char code[64];
     int64_t expires_at;
 };
 
@@ -134,5 +166,22 @@ int store_counter_clear(struct store *s, const char *appid, const char *prefix, 
 int store_session_insert(struct store *s, const struct session_rec *r);
 int store_session_get(struct store *s, const char *token, struct session_rec *out);
 int store_session_delete(struct store *s, const char *token);
+
+int store_oauth_code_insert(struct store *s, const struct oauth_code *c);
+/* reads the code and marks it used in one step; out->used tells whether it was used before */
+int store_oauth_code_take(struct store *s, const char *code_hash, struct oauth_code *out);
+int store_oauth_token_insert(struct store *s, const struct oauth_token *t);
+int store_oauth_token_get(struct store *s, const char *token, struct oauth_token *out);
+int store_oauth_token_by_refresh(struct store *s, const char *refresh, struct oauth_token *out);
+/* replaces the access token (and its expiry) of a refresh token */
+int store_oauth_token_renew(struct store *s, const char *refresh, const char *token,
+                            int64_t expires_at);
+int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, char *scope,
+                          size_t cap);
+int store_oauth_grant_put(struct store *s, const char *appid, int64_t user_id, const char *scope,
+                          int64_t now);
+int store_qr_login_insert(struct store *s, const struct qr_login *q);
+int store_qr_login_get(struct store *s, const char *uuid, struct qr_login *out);
+int store_qr_login_update(struct store *s, const struct qr_login *q);
 
 #endif

@@ -327,7 +327,7 @@ int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg
 
 #define ACCOUNT_COLS                                                                    \
     "appid, secret, original_id, name, type, verified, avatar, open_appid, server_url," \
-    " server_token, aes_key, msg_mode, ip_whitelist, created_at"
+    " server_token, aes_key, msg_mode, ip_whitelist, created_at, oauth_domain"
 
 static void fill_account(sqlite3_stmt *st, void *out)
 {
@@ -346,16 +346,17 @@ static void fill_account(sqlite3_stmt *st, void *out)
     col_text(st, 11, a->msg_mode, sizeof(a->msg_mode));
     col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
     a->created_at = sqlite3_column_int64(st, 13);
+    col_text(st, 14, a->oauth_domain, sizeof(a->oauth_domain));
 }
 
 int store_account_insert(struct store *s, const struct account *a)
 {
     return EXEC(s,
                 "INSERT INTO accounts(" ACCOUNT_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
-                " $9, $10, $11, $12, $13, $14)",
-                "tttttittttttti", a->appid, a->secret, a->original_id, a->name, a->type,
+                " $9, $10, $11, $12, $13, $14, $15)",
+                "tttttitttttttit", a->appid, a->secret, a->original_id, a->name, a->type,
                 (int64_t)a->verified, a->avatar, a->open_appid, a->server_url, a->server_token,
-                a->aes_key, a->msg_mode, a->ip_whitelist, a->created_at);
+                a->aes_key, a->msg_mode, a->ip_whitelist, a->created_at, a->oauth_domain);
 }
 
 int store_account_get(struct store *s, const char *appid, struct account *out)
@@ -385,10 +386,11 @@ int store_account_update(struct store *s, const struct account *a)
     int rc = EXEC(s,
                   "UPDATE accounts SET secret = $2, name = $3, type = $4, verified = $5,"
                   " avatar = $6, open_appid = $7, server_url = $8, server_token = $9,"
-                  " aes_key = $10, msg_mode = $11, ip_whitelist = $12 WHERE appid = $1",
-                  "ttttittttttt", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
+                  " aes_key = $10, msg_mode = $11, ip_whitelist = $12, oauth_domain = $13"
+                  " WHERE appid = $1",
+                  "ttttitttttttt", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
                   a->avatar, a->open_appid, a->server_url, a->server_token, a->aes_key, a->msg_mode,
-                  a->ip_whitelist);
+                  a->ip_whitelist, a->oauth_domain);
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         return ERR_NOT_FOUND;
     return rc;
@@ -620,4 +622,150 @@ int store_session_get(struct store *s, const char *token, struct session_rec *ou
 int store_session_delete(struct store *s, const char *token)
 {
     return EXEC(s, "DELETE FROM sessions WHERE token = $1", "t", token);
+}
+
+/* ------------------------------------------------------------------ OAuth */
+
+static void fill_code(sqlite3_stmt *st, void *out)
+{
+    struct oauth_code *c = out;
+    col_text(st, 0, c->code_hash, sizeof(c->code_hash));
+    col_text(st, 1, c->appid, sizeof(c->appid));
+    c->user_id = sqlite3_column_int64(st, 2);
+    col_text(st, 3, c->scope, sizeof(c->scope));
+    c->expires_at = sqlite3_column_int64(st, 4);
+    c->used = sqlite3_column_int(st, 5);
+}
+
+int store_oauth_code_insert(struct store *s, const struct oauth_code *c)
+{
+    return EXEC(s,
+                "INSERT INTO oauth_codes(code_hash, appid, user_id, scope, expires_at, used)"
+                " VALUES($1, $2, $3, $4, $5, 0)",
+                "ttiti", c->code_hash, c->appid, c->user_id, c->scope, c->expires_at);
+}
+
+int store_oauth_code_take(struct store *s, const char *code_hash, struct oauth_code *out)
+{
+    int rc = one_row(s,
+                     query(s,
+                           "SELECT code_hash, appid, user_id, scope, expires_at, used"
+                           " FROM oauth_codes WHERE code_hash = $1",
+                           "t", code_hash),
+                     fill_code, out);
+    if (rc == 0 && !out->used)
+        rc = EXEC(s, "UPDATE oauth_codes SET used = 1 WHERE code_hash = $1", "t", code_hash);
+    return rc;
+}
+
+#define OAUTH_TOKEN_COLS \
+    "token, refresh_token, appid, user_id, scope, expires_at, refresh_expires_at"
+
+static void fill_oauth_token(sqlite3_stmt *st, void *out)
+{
+    struct oauth_token *t = out;
+    col_text(st, 0, t->token, sizeof(t->token));
+    col_text(st, 1, t->refresh_token, sizeof(t->refresh_token));
+    col_text(st, 2, t->appid, sizeof(t->appid));
+    t->user_id = sqlite3_column_int64(st, 3);
+    col_text(st, 4, t->scope, sizeof(t->scope));
+    t->expires_at = sqlite3_column_int64(st, 5);
+    t->refresh_expires_at = sqlite3_column_int64(st, 6);
+}
+
+int store_oauth_token_insert(struct store *s, const struct oauth_token *t)
+{
+    return EXEC(s,
+                "INSERT INTO oauth_tokens(" OAUTH_TOKEN_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7)",
+                "tttitii", t->token, t->refresh_token, t->appid, t->user_id, t->scope,
+                t->expires_at, t->refresh_expires_at);
+}
+
+int store_oauth_token_get(struct store *s, const char *token, struct oauth_token *out)
+{
+    return one_row(
+        s, query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE token = $1", "t", token),
+        fill_oauth_token, out);
+}
+
+int store_oauth_token_by_refresh(struct store *s, const char *refresh, struct oauth_token *out)
+{
+    return one_row(s,
+                   query(s,
+                         "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE refresh_token = $1",
+                         "t", refresh),
+                   fill_oauth_token, out);
+}
+
+int store_oauth_token_renew(struct store *s, const char *refresh, const char *token,
+                            int64_t expires_at)
+{
+    return EXEC(s, "UPDATE oauth_tokens SET token = $2, expires_at = $3 WHERE refresh_token = $1",
+                "tti", refresh, token, expires_at);
+}
+
+static void fill_scope(sqlite3_stmt *st, void *out)
+{
+    struct {
+        char *p;
+        size_t cap;
+    } *o = out;
+    col_text(st, 0, o->p, o->cap);
+}
+
+int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, char *scope,
+                          size_t cap)
+{
+    struct {
+        char *p;
+        size_t cap;
+    } o = {scope, cap};
+    return one_row(s,
+                   query(s, "SELECT scope FROM oauth_grants WHERE appid = $1 AND user_id = $2",
+                         "ti", appid, user_id),
+                   fill_scope, &o);
+}
+
+int store_oauth_grant_put(struct store *s, const char *appid, int64_t user_id, const char *scope,
+                          int64_t now)
+{
+    return EXEC(s,
+                "INSERT INTO oauth_grants(appid, user_id, scope, granted_at) VALUES($1, $2, $3, $4)"
+                " ON CONFLICT(appid, user_id) DO UPDATE SET scope = excluded.scope,"
+                " granted_at = excluded.granted_at",
+                "titi", appid, user_id, scope, now);
+}
+
+#define QR_COLS "uuid, appid, redirect_uri, state, user_id, status, code, expires_at"
+
+static void fill_qr(sqlite3_stmt *st, void *out)
+{
+    struct qr_login *q = out;
+    col_text(st, 0, q->uuid, sizeof(q->uuid));
+    col_text(st, 1, q->appid, sizeof(q->appid));
+    col_text(st, 2, q->redirect_uri, sizeof(q->redirect_uri));
+    col_text(st, 3, q->state, sizeof(q->state));
+    q->user_id = sqlite3_column_int64(st, 4);
+    q->status = sqlite3_column_int(st, 5);
+    col_text(st, 6, q->code, sizeof(q->code));
+    q->expires_at = sqlite3_column_int64(st, 7);
+}
+
+int store_qr_login_insert(struct store *s, const struct qr_login *q)
+{
+    return EXEC(s, "INSERT INTO qr_logins(" QR_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+                "ttttiiti", q->uuid, q->appid, q->redirect_uri, q->state, q->user_id,
+                (int64_t)q->status, q->code, q->expires_at);
+}
+
+int store_qr_login_get(struct store *s, const char *uuid, struct qr_login *out)
+{
+    return one_row(s, query(s, "SELECT " QR_COLS " FROM qr_logins WHERE uuid = $1", "t", uuid),
+                   fill_qr, out);
+}
+
+int store_qr_login_update(struct store *s, const struct qr_login *q)
+{
+    return EXEC(s, "UPDATE qr_logins SET user_id = $2, status = $3, code = $4 WHERE uuid = $1",
+                "tiit", q->uuid, q->user_id, (int64_t)q->status, q->code);
 }

@@ -17,12 +17,20 @@
     X(INVALID_ACCESS_TOKEN, 40014, "invalid access_token")                                    \
     X(INVALID_ARGS, 40035, "invalid args")                                                    \
     X(INVALID_PARAM, 40097, "invalid args")                                                   \
+    X(INVALID_CODE, 40029, "invalid code")                                                    \
+    X(INVALID_REFRESH_TOKEN, 40030, "invalid refresh_token")                                  \
     X(INVALID_APPSECRET, 40125, "invalid appsecret")                                          \
+    X(CODE_USED, 40163, "code been used")                                                     \
     X(IP_NOT_WHITELISTED, 40164, "invalid ip, not in whitelist")                              \
     X(MISSING_ACCESS_TOKEN, 41001, "access_token missing")                                    \
     X(MISSING_APPID, 41002, "appid missing")                                                  \
+    X(MISSING_REFRESH_TOKEN, 41003, "refresh_token missing")                                  \
     X(MISSING_SECRET, 41004, "appsecret missing")                                             \
+    X(MISSING_CODE, 41008, "missing code")                                                    \
+    X(MISSING_OPENID, 41009, "missing openid")                                                \
     X(ACCESS_TOKEN_EXPIRED, 42001, "access_token expired")                                    \
+    X(REFRESH_TOKEN_EXPIRED, 42002, "refresh_token expired")                                  \
+    X(CODE_EXPIRED, 42003, "code expired")                                                    \
     X(REQUIRE_GET, 43001, "require GET method")                                               \
     X(REQUIRE_POST, 43002, "require POST method")                                             \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \

@@ -1,0 +1,163 @@
+/*
+ * api_signin: the web client's sign-in page (/app/login) and its cookie session, which the
+ * authorization pages use. The session is the same as the client API's bearer session.
+ */
+#include "api.h"
+#include "page.h"
+#include "../core/demo.h"
+#include "../core/sessions.h"
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/parse.h"
+#include "../util/url.h"
+#include "../util/xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define COOKIE "lj_session"
+
+int api_cookie_user(struct req *r, int64_t *user_id)
+{
+    char tok[128];
+    if (req_cookie(r, COOKIE, tok, sizeof(tok)) <= 0)
+        return ERR_UNAUTHENTICATED;
+    return sessions_check(r->rd, tok, user_id);
+}
+
+void api_login_redirect(struct req *r)
+{
+    struct buf next = BUF_INIT, loc = BUF_INIT;
+    buf_append(&next, r->path, r->path_len);
+    if (r->query) {
+        buf_putc(&next, '?');
+        buf_append(&next, r->query, r->query_len);
+    }
+    buf_puts(&loc, "/app/login?next=");
+    url_encode(&loc, next.ptr);
+    http_redirect(r, loc.ptr);
+    buf_release(&next);
+    buf_release(&loc);
+}
+
+/* only local paths: never an open redirect */
+static const char *safe_next(const char *next)
+{
+    if (next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n\\"))
+        return "/app/";
+    return next;
+}
+
+static void demo_user_cb(void *arg, const struct user *u)
+{
+    struct buf *b = arg;
+    buf_printf(b, "<button class=\"secondary\" name=\"user_id\" value=\"%lld\">", (long long)u->id);
+    page_text(b, u->nickname);
+    buf_puts(b, " (");
+    page_text(b, u->username);
+    buf_puts(b, ")</button>");
+}
+
+static void login_page(struct req *r, const char *next, const char *error)
+{
+    struct buf b = BUF_INIT;
+    page_begin(&b, "Sign in");
+    buf_puts(&b, "<h1>Sign in to lianjie</h1>");
+    if (error) {
+        buf_puts(&b, "<p class=\"err\">");
+        page_text(&b, error);
+        buf_puts(&b, "</p>");
+    }
+    buf_puts(&b, "<form method=\"post\" action=\"/app/login\">");
+    page_hidden(&b, "next", next);
+    buf_puts(&b, "<input name=\"username\" placeholder=\"Username\" autocomplete=\"username\">"
+                 "<input name=\"password\" type=\"password\" placeholder=\"Password\" "
+                 "autocomplete=\"current-password\">"
+                 "<button class=\"primary\" type=\"submit\">Sign in</button></form>");
+    if (api_demo_mode()) {
+        buf_puts(&b, "<p class=\"muted\">Demo users: one click to sign in</p>"
+                     "<form method=\"post\" action=\"/app/login\">");
+        page_hidden(&b, "next", next);
+        store_user_list(r->rd, demo_user_cb, &b);
+        buf_puts(&b, "</form>");
+    }
+    page_end(&b);
+    http_send_html(r, error ? 401 : 200, &b);
+}
+
+int api_app_login_page(struct req *r)
+{
+    char next[2048];
+    if (req_query(r, "next", next, sizeof(next)) <= 0)
+        snprintf(next, sizeof(next), "/app/");
+    login_page(r, safe_next(next), NULL);
+    return 0;
+}
+
+struct login_job {
+    struct session_new s;
+    char next[2048];
+};
+
+static int login_done(struct req *r, void *arg, int rc)
+{
+    struct login_job *j = arg;
+    if (rc == ERR_UNAUTHENTICATED) {
+        login_page(r, j->next, "Wrong username or password.");
+        return 0;
+    }
+    if (rc != 0)
+        return rc;
+    char cookie[256];
+    snprintf(cookie, sizeof(cookie), COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d",
+             j->s.token, SESSION_TTL);
+    http_add_header(r, "set-cookie", cookie);
+    http_redirect(r, j->next);
+    return 0;
+}
+
+int api_app_login(struct req *r)
+{
+    struct login_job *j = xcalloc(1, sizeof(*j));
+    char uid[32];
+    long n = req_param(r, "user_id", uid, sizeof(uid));
+    if (req_param(r, "next", j->next, sizeof(j->next)) <= 0)
+        snprintf(j->next, sizeof(j->next), "/app/");
+    const char *next = safe_next(j->next);
+    if (next != j->next)
+        snprintf(j->next, sizeof(j->next), "%s", next);
+    if (n > 0 && api_demo_mode()) {
+        if (parse_i64(uid, (size_t)n, &j->s.user_id) != 0 || j->s.user_id <= 0)
+            j->s.user_id = -1;
+    } else if (req_param(r, "username", j->s.username, sizeof(j->s.username)) <= 0 ||
+               req_param(r, "password", j->s.password, sizeof(j->s.password)) <= 0) {
+        login_page(r, j->next, "Enter a username and a password.");
+        free(j);
+        return 0;
+    }
+    return http_write(r, sessions_create_run, NULL, j, login_done);
+}
+
+int api_app_home(struct req *r)
+{
+    int64_t uid;
+    if (api_cookie_user(r, &uid) != 0) {
+        api_login_redirect(r);
+        return 0;
+    }
+    struct user u;
+    if (store_user_get(r->rd, uid, &u) != 0) {
+        api_login_redirect(r);
+        return 0;
+    }
+    struct buf b = BUF_INIT;
+    page_begin(&b, "lianjie");
+    buf_puts(&b, "<h1>Signed in</h1><p>You are <b id=\"me\">");
+    page_text(&b, u.nickname);
+    buf_puts(&b, "</b> (");
+    page_text(&b, u.username);
+    buf_puts(&b, ").</p>");
+    page_end(&b);
+    http_send_html(r, 200, &b);
+    return 0;
+}
