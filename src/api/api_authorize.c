@@ -304,6 +304,26 @@ static int pending_login(struct req *r, struct qr_login *q, struct account *a)
     return 0;
 }
 
+struct scan_job {
+    char uuid[40]; /* first: the writer job's argument */
+    struct qr_login q;
+    struct account a;
+};
+
+static int scan_run(struct store *s, void *arg)
+{
+    return oauth_qr_scan_run(s, ((struct scan_job *)arg)->uuid);
+}
+
+static int scan_done(struct req *r, void *arg, int rc)
+{
+    struct scan_job *j = arg;
+    if (rc != 0)
+        return rc;
+    qr_confirm_page(r, &j->q, &j->a);
+    return 0;
+}
+
 int api_app_qrconnect(struct req *r)
 {
     struct qr_login q;
@@ -313,9 +333,13 @@ int api_app_qrconnect(struct req *r)
         api_login_redirect(r);
         return 0;
     }
-    if (pending_login(r, &q, &a) == 0)
-        qr_confirm_page(r, &q, &a);
-    return 0;
+    if (pending_login(r, &q, &a) != 0)
+        return 0;
+    struct scan_job *j = xcalloc(1, sizeof(*j));
+    memcpy(j->uuid, q.uuid, sizeof(j->uuid));
+    j->q = q;
+    j->a = a;
+    return http_write(r, scan_run, NULL, j, scan_done);
 }
 
 static int decide_page_done(struct req *r, void *arg, int rc)

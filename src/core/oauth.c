@@ -264,3 +264,13 @@ int oauth_qr_decide_run(struct store *s, void *arg)
     snprintf(q.code, sizeof(q.code), "%s", d->allow ? d->code : "");
     return store_qr_login_update(s, &q);
 }
+
+int oauth_qr_scan_run(struct store *s, void *arg)
+{
+    struct qr_login q;
+    int rc = store_qr_login_get(s, arg, &q);
+    if (rc != 0 || q.status != 0)
+        return rc;
+    q.status = 1;
+    return store_qr_login_update(s, &q);
+}

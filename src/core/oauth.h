@@ -99,6 +99,9 @@ struct qr_new {
 };
 int oauth_qr_create_run(struct store *s, void *arg);
 
+/* writer job: the phone opened the login (arg: uuid); waiting -> scanned */
+int oauth_qr_scan_run(struct store *s, void *arg);
+
 struct qr_decide {
     char uuid[40];
     int64_t user_id;
