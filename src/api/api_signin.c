@@ -43,8 +43,11 @@ void api_login_redirect(struct req *r)
 /* only local paths: never an open redirect */
 static const char *safe_next(const char *next)
 {
-    if (next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n\\"))
+    if (next[0] != '/' || next[1] == '/' || strchr(next, '\\'))
         return "/app/";
+    for (const unsigned char *c = (const unsigned char *)next; *c; c++)
+        if (*c <= 0x20 || *c == 0x7f) /* browsers drop tabs and newlines: "/\t/x" is "//x" */
+            return "/app/";
     return next;
 }
 
@@ -87,7 +90,7 @@ static void login_page(struct req *r, const char *next, const char *error)
 
 int api_app_login_page(struct req *r)
 {
-    char next[2048];
+    char next[8192];
     if (req_query(r, "next", next, sizeof(next)) <= 0)
         snprintf(next, sizeof(next), "/app/");
     login_page(r, safe_next(next), NULL);
@@ -96,7 +99,7 @@ int api_app_login_page(struct req *r)
 
 struct login_job {
     struct session_new s;
-    char next[2048];
+    char next[8192];
 };
 
 static int login_done(struct req *r, void *arg, int rc)

@@ -47,12 +47,28 @@ int oauth_redirect_allowed(const char *domain, const char *uri)
     char auth[300];
     if (!domain[0] || url_authority(uri, auth, sizeof(auth)) != 0)
         return 0;
+    for (const unsigned char *c = (const unsigned char *)uri; *c; c++)
+        if (*c <= 0x20 || *c == 0x7f) /* would split the Location header, or be dropped */
+            return 0;
     if (strchr(domain, ':'))
         return strcasecmp(auth, domain) == 0;
     char *colon = strchr(auth, ':');
     if (colon)
         *colon = 0;
     return strcasecmp(auth, domain) == 0;
+}
+
+/* 1 if every item of a comma-separated list is one of the in-app scopes */
+static int inapp_scopes_only(const char *scope)
+{
+    for (const char *p = scope; *p;) {
+        size_t n = strcspn(p, ",");
+        if (!((n == 11 && memcmp(p, "snsapi_base", 11) == 0) ||
+              (n == 15 && memcmp(p, "snsapi_userinfo", 15) == 0)))
+            return 0;
+        p += n + (p[n] == ',');
+    }
+    return 1;
 }
 
 int oauth_check_request(struct store *rd, const struct oauth_request *q, struct account *a)
@@ -68,9 +84,7 @@ int oauth_check_request(struct store *rd, const struct oauth_request *q, struct 
     int website = strcmp(a->type, "website") == 0;
     if (website != q->qr)
         return OAUTH_PAGE_WRONG_APP;
-    if (q->qr ? strcmp(q->scope, "snsapi_login") != 0
-              : !(oauth_scope_has(q->scope, "snsapi_base") ||
-                  oauth_scope_has(q->scope, "snsapi_userinfo")))
+    if (q->qr ? strcmp(q->scope, "snsapi_login") != 0 : !inapp_scopes_only(q->scope))
         return OAUTH_PAGE_SCOPE;
     if (!q->qr && (strcmp(a->type, "service") != 0 || !a->verified))
         return OAUTH_PAGE_SCOPE_DENIED;

@@ -278,6 +278,10 @@ void http_send_err(struct req *r, int code)
 void http_redirect(struct req *r, const char *location)
 {
     h2o_req_t *h = r->h;
+    if (strpbrk(location, "\r\n")) { /* never split a response, whatever the caller checked */
+        http_send_err_status(r, 400, ERR_BAD_REQUEST, "bad redirect target");
+        return;
+    }
     h2o_add_header(&h->pool, &h->res.headers, H2O_TOKEN_LOCATION, NULL, location, strlen(location));
     http_send(r, 302, "text/plain; charset=utf-8", "", 0);
 }
