@@ -7,7 +7,7 @@
 PKGS      := libh2o-evloop libcjson sqlite3 libcrypto libqrencode libpng
 DEB_BUILD := gcc make pkg-config libh2o-evloop-dev libcjson-dev libsqlite3-dev libssl-dev \
              libqrencode-dev libpng-dev
-DEB_TEST  := libcriterion-dev nodejs
+DEB_TEST  := libcriterion-dev nodejs npm chromium
 CC        ?= cc
 
 WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -73,7 +73,12 @@ unit: deps-test
 	@$(MAKE) --no-print-directory MODE=asan build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit-tests --jobs 2
 
-e2e: deps-test
+# npm packages for the browser tests (playwright-core drives Debian's chromium; no download)
+E2E_MODULES := tests/e2e/node_modules/.package-lock.json
+$(E2E_MODULES): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+
+e2e: deps-test $(E2E_MODULES)
 	@$(MAKE) --no-print-directory MODE=asan build/asan/lianjie
 	LIANJIE_BIN=$(CURDIR)/build/asan/lianjie node --test --test-concurrency=2 tests/e2e/
 

@@ -6,6 +6,7 @@ for p in "$@"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
         # nodejs may come from elsewhere: a working node is enough
         if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi
+        if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
         missing+=("$p")
     fi
 done
