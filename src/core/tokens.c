@@ -80,6 +80,11 @@ int tokens_check(struct store *rd, const char *token, size_t len, char appid[19]
     return verdict(&r, appid);
 }
 
+int tokens_purge_run(struct store *s, void *unused)
+{
+    return store_token_purge(s, clock_now() - 86400);
+}
+
 void tokens_cache_prune(int64_t now)
 {
     pthread_rwlock_wrlock(&cache_lock);

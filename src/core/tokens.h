@@ -45,6 +45,8 @@ struct token_issue {
 int tokens_issue_run(struct store *s, void *arg);
 /* after_commit hook: publishes the change to the cache */
 void tokens_issue_publish(void *arg);
+/* writer job: deletes stored tokens that expired more than a day ago */
+int tokens_purge_run(struct store *s, void *unused);
 /* drops cache entries that expired more than an hour ago */
 void tokens_cache_prune(int64_t now);
 uint64_t tokens_issued_total(void);
