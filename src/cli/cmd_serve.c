@@ -92,18 +92,12 @@ static int prepare_store(const char *dir, int demo, const char *base)
     return rc;
 }
 
-/* every second: save quota counters and checkpoint the WAL (off the writer's path, so its
- * commits never wait for the database file's fsync); every minute: prune the token cache and
- * drop stored tokens a day past their expiry */
-static void *maintenance(void *dir)
+/* every second: save quota counters; every minute: prune the token cache and drop stored
+ * tokens a day past their expiry */
+static void *maintenance(void *unused)
 {
-    struct store *ck = NULL;
-    if (store_open(dir, &ck) != 0)
-        log_error("serve", "no checkpoint connection: the WAL will grow");
     for (unsigned tick = 1;; tick++) {
         sleep(1);
-        if (ck)
-            store_checkpoint(ck);
         writer_run_sync(quota_flush_run, NULL, NULL);
         if (tick % 60 == 0) {
             tokens_cache_prune(clock_now());
@@ -164,7 +158,7 @@ int cmd_serve(int argc, char **argv)
     }
     router_init(&ro);
     pthread_t tid;
-    pthread_create(&tid, NULL, maintenance, (void *)cfg.data_dir);
+    pthread_create(&tid, NULL, maintenance, NULL);
     pthread_detach(tid);
     int rc = http_serve(&cfg);
     writer_run_sync(quota_flush_run, NULL, NULL);

@@ -118,12 +118,6 @@ int store_rollback(struct store *s);
 int store_savepoint(struct store *s);
 int store_savepoint_release(struct store *s);
 int store_savepoint_rollback(struct store *s);
-/* stops this connection from checkpointing the WAL on commit (the writer: its commits then
- * never wait for an fsync of the database file) */
-int store_no_autocheckpoint(struct store *s);
-/* copies committed WAL pages into the database without blocking writers; once the WAL passes
- * 64 MiB, waits for readers and writers and truncates it */
-int store_checkpoint(struct store *s);
 /* nanoseconds spent in the database by this connection since it opened */
 int64_t store_busy_ns(struct store *s);
 

@@ -253,26 +253,6 @@ void store_close(struct store *s)
     free(s);
 }
 
-int store_no_autocheckpoint(struct store *s)
-{
-    return raw_exec(s, "PRAGMA wal_autocheckpoint=0;");
-}
-
-#define WAL_RESET_FRAMES 16384 /* 64 MiB of 4 KiB pages */
-
-int store_checkpoint(struct store *s)
-{
-    int64_t t0 = clock_mono_ns();
-    int log = 0, done = 0;
-    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-    /* readers that never pause keep the WAL from starting over; past 64 MiB, wait for them
-     * and truncate it (writers wait too, for as long as the last frames take to copy) */
-    if (rc == SQLITE_OK && log > WAL_RESET_FRAMES)
-        rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-    s->busy_ns += clock_mono_ns() - t0;
-    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : ERR_SYSTEM;
-}
-
 int64_t store_busy_ns(struct store *s)
 {
     return s->busy_ns;

@@ -110,7 +110,6 @@ int writer_start(const char *dir)
 {
     if (store_open(dir, &wstore) != 0)
         return ERR_SYSTEM;
-    store_no_autocheckpoint(wstore); /* the maintenance thread checkpoints (cmd_serve.c) */
     if (pthread_create(&thread, NULL, writer_main, NULL) != 0) {
         store_close(wstore);
         return ERR_SYSTEM;
