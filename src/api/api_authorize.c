@@ -324,16 +324,23 @@ static int scan_done(struct req *r, void *arg, int rc)
     return 0;
 }
 
+/* the signed-in user and the pending login of the uuid parameter: 0, or 1 when an answer
+ * (the sign-in redirect or an error page) was already sent */
+static int phone_side(struct req *r, int64_t *uid, struct qr_login *q, struct account *a)
+{
+    if (api_cookie_user(r, uid) != 0) {
+        api_login_redirect(r);
+        return 1;
+    }
+    return pending_login(r, q, a);
+}
+
 int api_app_qrconnect(struct req *r)
 {
     struct qr_login q;
     struct account a;
     int64_t uid;
-    if (api_cookie_user(r, &uid) != 0) {
-        api_login_redirect(r);
-        return 0;
-    }
-    if (pending_login(r, &q, &a) != 0)
+    if (phone_side(r, &uid, &q, &a) != 0)
         return 0;
     struct scan_job *j = xcalloc(1, sizeof(*j));
     memcpy(j->uuid, q.uuid, sizeof(j->uuid));
@@ -370,11 +377,7 @@ int api_app_qrconnect_decide(struct req *r)
     struct account a;
     int64_t uid;
     char decision[16];
-    if (api_cookie_user(r, &uid) != 0) {
-        api_login_redirect(r);
-        return 0;
-    }
-    if (pending_login(r, &q, &a) != 0)
+    if (phone_side(r, &uid, &q, &a) != 0)
         return 0;
     struct qr_decide *d = xcalloc(1, sizeof(*d));
     memcpy(d->uuid, q.uuid, sizeof(d->uuid));

@@ -67,8 +67,9 @@ static void print_banner(struct store *s, const char *base, int demo)
     }
     printf("\n  API      %s/cgi-bin/token?grant_type=client_credential&appid=APPID&secret=SECRET\n"
            "  operator %s/admin/v1/accounts  (Authorization: Bearer OPERATOR_KEY)\n"
+           "  web      %s/app/login  (sign in as a user)\n"
            "  health   %s/healthz   metrics %s/metrics\n\n",
-           base, base, base, base);
+           base, base, base, base, base);
     fflush(stdout);
 }
 
