@@ -130,20 +130,32 @@ static void consent_page(struct req *r, const struct oauth_request *q, const str
     http_send_html(r, 200, &b);
 }
 
+/* reads and checks an authorize request and finds the signed-in user: 0, or 1 when an answer
+ * (an error page, or the sign-in redirect) was already sent */
+static int authorize_preamble(struct req *r, struct oauth_request *q, struct account *a,
+                              int64_t *uid)
+{
+    int rc = read_request(r, q, 0);
+    if (rc == 0)
+        rc = oauth_check_request(r->rd, q, a);
+    if (rc != 0) {
+        error_page(r, rc);
+        return 1;
+    }
+    if (api_cookie_user(r, uid) != 0) {
+        api_login_redirect(r);
+        return 1;
+    }
+    return 0;
+}
+
 int api_oauth_authorize(struct req *r)
 {
     struct oauth_request q;
     struct account a;
     int64_t uid;
-    int rc = read_request(r, &q, 0);
-    if (rc == 0)
-        rc = oauth_check_request(r->rd, &q, &a);
-    if (rc != 0)
-        return error_page(r, rc);
-    if (api_cookie_user(r, &uid) != 0) {
-        api_login_redirect(r);
+    if (authorize_preamble(r, &q, &a, &uid) != 0)
         return 0;
-    }
     if (!oauth_scope_has(q.scope, "snsapi_userinfo") ||
         oauth_granted(r->rd, q.appid, uid, "snsapi_userinfo"))
         return approve(r, &q, uid);
@@ -157,15 +169,8 @@ int api_oauth_authorize_decide(struct req *r)
     struct account a;
     int64_t uid;
     char csrf[80], want[65], decision[16];
-    int rc = read_request(r, &q, 0);
-    if (rc == 0)
-        rc = oauth_check_request(r->rd, &q, &a);
-    if (rc != 0)
-        return error_page(r, rc);
-    if (api_cookie_user(r, &uid) != 0) {
-        api_login_redirect(r);
+    if (authorize_preamble(r, &q, &a, &uid) != 0)
         return 0;
-    }
     csrf_value(r, &q, want);
     if (req_param(r, "csrf", csrf, sizeof(csrf)) != 64 || !crypto_eq(csrf, 64, want, 64) ||
         req_param(r, "decision", decision, sizeof(decision)) <= 0)
