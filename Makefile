@@ -4,9 +4,9 @@
 # Other targets: all asan unit e2e bench format format-check clean deps
 # Warnings are errors when CI=true or DEV=1.
 
-PKGS      := libh2o-evloop libcjson sqlite3 libcrypto libqrencode libpng
+PKGS      := libh2o-evloop libcjson sqlite3 libcrypto libqrencode libpng libcurl expat
 DEB_BUILD := gcc make pkg-config libh2o-evloop-dev libcjson-dev libsqlite3-dev libssl-dev \
-             libqrencode-dev libpng-dev
+             libqrencode-dev libpng-dev libcurl4-openssl-dev libexpat1-dev
 DEB_TEST  := libcriterion-dev nodejs npm chromium
 CC        ?= cc
 

@@ -4,6 +4,7 @@
  * text's address. Parameters are written $1..$N and bound by name, the PostgreSQL way.
  */
 #include "store.h"
+#include "sqlite_int.h"
 #include "migrations.h"
 #include "../util/err.h"
 #include "../util/log.h"
@@ -16,150 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define STMT_SLOTS 128
-#define MAX_PARAMS 16
-
-struct store {
-    sqlite3 *db;
-    const char *keys[STMT_SLOTS];
-    sqlite3_stmt *stmts[STMT_SLOTS];
-    /* bind index of $1..$N for each cached statement (0 = not used by it) */
-    unsigned char params[STMT_SLOTS][MAX_PARAMS];
-    int64_t busy_ns;
-};
-
-/* the cached statement for sql (prepared on first use); *slot gets its cache slot */
-static sqlite3_stmt *stmt_slot(struct store *s, const char *sql, size_t *slot)
-{
-    size_t h = ((size_t)sql >> 4) % STMT_SLOTS;
-    for (size_t i = 0; i < STMT_SLOTS; i++, h = (h + 1) % STMT_SLOTS) {
-        *slot = h;
-        if (s->keys[h] == sql)
-            return s->stmts[h];
-        if (s->keys[h] == NULL) {
-            sqlite3_stmt *st = NULL;
-            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-                SQLITE_OK) {
-                log_error("store", "prepare failed: %s", sqlite3_errmsg(s->db));
-                return NULL;
-            }
-            s->keys[h] = sql;
-            s->stmts[h] = st;
-            for (int k = 0; k < MAX_PARAMS; k++) {
-                char name[16];
-                snprintf(name, sizeof(name), "$%d", k + 1);
-                s->params[h][k] = (unsigned char)sqlite3_bind_parameter_index(st, name);
-            }
-            return st;
-        }
-    }
-    log_error("store", "statement cache full");
-    return NULL;
-}
-
-static sqlite3_stmt *stmt(struct store *s, const char *sql)
-{
-    size_t slot;
-    return stmt_slot(s, sql, &slot);
-}
-
-/* binds the variadic arguments described by types ('t' text, 'i' int64) to $1..$N */
-static int vbind(sqlite3_stmt *st, const unsigned char *params, const char *types, va_list ap)
-{
-    for (int i = 0; types[i]; i++) {
-        int idx = i < MAX_PARAMS ? params[i] : 0;
-        int rc;
-        if (types[i] == 't') {
-            const char *v = va_arg(ap, const char *);
-            rc = idx ? sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) : SQLITE_OK;
-        } else {
-            int64_t v = va_arg(ap, int64_t);
-            rc = idx ? sqlite3_bind_int64(st, idx, v) : SQLITE_OK;
-        }
-        if (rc != SQLITE_OK)
-            return -1;
-    }
-    return 0;
-}
-
-static sqlite3_stmt *query(struct store *s, const char *sql, const char *types, ...)
-{
-    size_t slot;
-    sqlite3_stmt *st = stmt_slot(s, sql, &slot);
-    if (!st)
-        return NULL;
-    va_list ap;
-    va_start(ap, types);
-    int rc = vbind(st, s->params[slot], types, ap);
-    va_end(ap);
-    if (rc != 0) {
-        sqlite3_reset(st);
-        return NULL;
-    }
-    return st;
-}
-
-static void done(sqlite3_stmt *st)
-{
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-}
-
-static int exec_stmt(struct store *s, sqlite3_stmt *st)
-{
-    if (!st)
-        return ERR_SYSTEM;
-    int64_t t0 = clock_mono_ns();
-    int rc = sqlite3_step(st);
-    s->busy_ns += clock_mono_ns() - t0;
-    int ext = sqlite3_extended_errcode(s->db);
-    done(st);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-        return 0;
-    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-        return ERR_CONFLICT;
-    log_error("store", "step failed: %s", sqlite3_errmsg(s->db));
-    return ERR_SYSTEM;
-}
-
-#define EXEC(s, sql, types, ...) exec_stmt((s), query((s), (sql), (types), __VA_ARGS__))
-
-/* steps a query; 1 = row, 0 = no more rows, -1 = error (statement already reset) */
-static int step(struct store *s, sqlite3_stmt *st)
-{
-    int64_t t0 = clock_mono_ns();
-    int rc = sqlite3_step(st);
-    s->busy_ns += clock_mono_ns() - t0;
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc != SQLITE_DONE && (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_CONSTRAINT)
-        log_error("store", "query failed: %s", sqlite3_errmsg(s->db));
-    done(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static void col_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
-{
-    const unsigned char *v = sqlite3_column_text(st, i);
-    snprintf(dst, cap, "%s", v ? (const char *)v : "");
-}
-
-/* runs a single-row query and hands the row to fill(); 0, ERR_NOT_FOUND or ERR_SYSTEM */
-static int one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
-                   void *out)
-{
-    if (!st)
-        return ERR_SYSTEM;
-    int r = step(s, st);
-    if (r < 0)
-        return ERR_SYSTEM;
-    if (r == 0)
-        return ERR_NOT_FOUND;
-    fill(st, out);
-    done(st);
-    return 0;
-}
 
 static int raw_exec(struct store *s, const char *sql)
 {
@@ -264,7 +121,7 @@ int64_t store_busy_ns(struct store *s)
     int name(struct store *s)            \
     {                                    \
         static const char q[] = sql;     \
-        return exec_stmt(s, stmt(s, q)); \
+        return sq_exec_stmt(s, sq_stmt(s, q)); \
     }
 TX(store_begin, "BEGIN IMMEDIATE")
 TX(store_commit, "COMMIT")
@@ -281,7 +138,7 @@ static void fill_meta(sqlite3_stmt *st, void *out)
         char *p;
         size_t cap;
     } *o = out;
-    col_text(st, 0, o->p, o->cap);
+    sq_col_text(st, 0, o->p, o->cap);
 }
 
 int store_meta_get(struct store *s, const char *key, char *out, size_t cap)
@@ -290,7 +147,7 @@ int store_meta_get(struct store *s, const char *key, char *out, size_t cap)
         char *p;
         size_t cap;
     } o = {out, cap};
-    return one_row(s, query(s, "SELECT value FROM meta WHERE key = $1", "t", key), fill_meta, &o);
+    return sq_one_row(s, sq_query(s, "SELECT value FROM meta WHERE key = $1", "t", key), fill_meta, &o);
 }
 
 int store_meta_put(struct store *s, const char *key, const char *value)
@@ -306,8 +163,8 @@ int store_meta_put(struct store *s, const char *key, const char *value)
 static void fill_open(sqlite3_stmt *st, void *out)
 {
     struct open_account *o = out;
-    col_text(st, 0, o->appid, sizeof(o->appid));
-    col_text(st, 1, o->name, sizeof(o->name));
+    sq_col_text(st, 0, o->appid, sizeof(o->appid));
+    sq_col_text(st, 1, o->name, sizeof(o->name));
     o->created_at = sqlite3_column_int64(st, 2);
 }
 
@@ -319,20 +176,20 @@ int store_open_account_insert(struct store *s, const struct open_account *o)
 
 int store_open_account_get(struct store *s, const char *appid, struct open_account *out)
 {
-    return one_row(
+    return sq_one_row(
         s,
-        query(s, "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1", "t", appid),
+        sq_query(s, "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1", "t", appid),
         fill_open, out);
 }
 
 int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg)
 {
-    sqlite3_stmt *st = query(
+    sqlite3_stmt *st = sq_query(
         s, "SELECT appid, name, created_at FROM open_accounts ORDER BY created_at, appid", "");
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = step(s, st)) == 1) {
+    while ((r = sq_step(s, st)) == 1) {
         struct open_account o;
         fill_open(st, &o);
         cb(arg, &o);
@@ -349,21 +206,21 @@ int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg
 static void fill_account(sqlite3_stmt *st, void *out)
 {
     struct account *a = out;
-    col_text(st, 0, a->appid, sizeof(a->appid));
-    col_text(st, 1, a->secret, sizeof(a->secret));
-    col_text(st, 2, a->original_id, sizeof(a->original_id));
-    col_text(st, 3, a->name, sizeof(a->name));
-    col_text(st, 4, a->type, sizeof(a->type));
+    sq_col_text(st, 0, a->appid, sizeof(a->appid));
+    sq_col_text(st, 1, a->secret, sizeof(a->secret));
+    sq_col_text(st, 2, a->original_id, sizeof(a->original_id));
+    sq_col_text(st, 3, a->name, sizeof(a->name));
+    sq_col_text(st, 4, a->type, sizeof(a->type));
     a->verified = sqlite3_column_int(st, 5);
-    col_text(st, 6, a->avatar, sizeof(a->avatar));
-    col_text(st, 7, a->open_appid, sizeof(a->open_appid));
-    col_text(st, 8, a->server_url, sizeof(a->server_url));
-    col_text(st, 9, a->server_token, sizeof(a->server_token));
-    col_text(st, 10, a->aes_key, sizeof(a->aes_key));
-    col_text(st, 11, a->msg_mode, sizeof(a->msg_mode));
-    col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
+    sq_col_text(st, 6, a->avatar, sizeof(a->avatar));
+    sq_col_text(st, 7, a->open_appid, sizeof(a->open_appid));
+    sq_col_text(st, 8, a->server_url, sizeof(a->server_url));
+    sq_col_text(st, 9, a->server_token, sizeof(a->server_token));
+    sq_col_text(st, 10, a->aes_key, sizeof(a->aes_key));
+    sq_col_text(st, 11, a->msg_mode, sizeof(a->msg_mode));
+    sq_col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
     a->created_at = sqlite3_column_int64(st, 13);
-    col_text(st, 14, a->oauth_domain, sizeof(a->oauth_domain));
+    sq_col_text(st, 14, a->oauth_domain, sizeof(a->oauth_domain));
 }
 
 int store_account_insert(struct store *s, const struct account *a)
@@ -378,19 +235,19 @@ int store_account_insert(struct store *s, const struct account *a)
 
 int store_account_get(struct store *s, const char *appid, struct account *out)
 {
-    return one_row(s,
-                   query(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE appid = $1", "t", appid),
+    return sq_one_row(s,
+                   sq_query(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE appid = $1", "t", appid),
                    fill_account, out);
 }
 
 int store_account_list(struct store *s, store_account_cb cb, void *arg)
 {
     sqlite3_stmt *st =
-        query(s, "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, appid", "");
+        sq_query(s, "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, appid", "");
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = step(s, st)) == 1) {
+    while ((r = sq_step(s, st)) == 1) {
         struct account a;
         fill_account(st, &a);
         cb(arg, &a);
@@ -423,15 +280,15 @@ static void fill_user(sqlite3_stmt *st, void *out)
 {
     struct user *u = out;
     u->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, u->username, sizeof(u->username));
-    col_text(st, 2, u->password_hash, sizeof(u->password_hash));
-    col_text(st, 3, u->nickname, sizeof(u->nickname));
-    col_text(st, 4, u->avatar, sizeof(u->avatar));
+    sq_col_text(st, 1, u->username, sizeof(u->username));
+    sq_col_text(st, 2, u->password_hash, sizeof(u->password_hash));
+    sq_col_text(st, 3, u->nickname, sizeof(u->nickname));
+    sq_col_text(st, 4, u->avatar, sizeof(u->avatar));
     u->sex = sqlite3_column_int(st, 5);
-    col_text(st, 6, u->language, sizeof(u->language));
-    col_text(st, 7, u->country, sizeof(u->country));
-    col_text(st, 8, u->province, sizeof(u->province));
-    col_text(st, 9, u->city, sizeof(u->city));
+    sq_col_text(st, 6, u->language, sizeof(u->language));
+    sq_col_text(st, 7, u->country, sizeof(u->country));
+    sq_col_text(st, 8, u->province, sizeof(u->province));
+    sq_col_text(st, 9, u->city, sizeof(u->city));
     u->created_at = sqlite3_column_int64(st, 10);
 }
 
@@ -443,7 +300,7 @@ static void fill_id(sqlite3_stmt *st, void *out)
 int store_user_insert(struct store *s, struct user *u)
 {
     sqlite3_stmt *st =
-        query(s,
+        sq_query(s,
               "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
               " language, country, province, city, created_at)"
               " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -451,10 +308,10 @@ int store_user_insert(struct store *s, struct user *u)
               u->language, u->country, u->province, u->city, u->created_at);
     if (!st)
         return ERR_SYSTEM;
-    int r = step(s, st);
+    int r = sq_step(s, st);
     if (r == 1) {
         fill_id(st, &u->id);
-        done(st);
+        sq_done(st);
         return 0;
     }
     return sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE ? ERR_CONFLICT : ERR_SYSTEM;
@@ -462,24 +319,24 @@ int store_user_insert(struct store *s, struct user *u)
 
 int store_user_get(struct store *s, int64_t id, struct user *out)
 {
-    return one_row(s, query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id), fill_user,
+    return sq_one_row(s, sq_query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id), fill_user,
                    out);
 }
 
 int store_user_get_by_name(struct store *s, const char *username, struct user *out)
 {
-    return one_row(s,
-                   query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
+    return sq_one_row(s,
+                   sq_query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
                    fill_user, out);
 }
 
 int store_user_list(struct store *s, store_user_cb cb, void *arg)
 {
-    sqlite3_stmt *st = query(s, "SELECT " USER_COLS " FROM users ORDER BY id", "");
+    sqlite3_stmt *st = sq_query(s, "SELECT " USER_COLS " FROM users ORDER BY id", "");
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = step(s, st)) == 1) {
+    while ((r = sq_step(s, st)) == 1) {
         struct user u;
         fill_user(st, &u);
         cb(arg, &u);
@@ -497,7 +354,7 @@ int store_user_set_password(struct store *s, int64_t id, const char *password_ha
 
 int store_user_count(struct store *s, int64_t *out)
 {
-    return one_row(s, query(s, "SELECT COUNT(*) FROM users", ""), fill_id, out);
+    return sq_one_row(s, sq_query(s, "SELECT COUNT(*) FROM users", ""), fill_id, out);
 }
 
 /* ------------------------------------------------------------------ access tokens */
@@ -507,8 +364,8 @@ int store_user_count(struct store *s, int64_t *out)
 static void fill_token(sqlite3_stmt *st, void *out)
 {
     struct token_rec *t = out;
-    col_text(st, 0, t->token, sizeof(t->token));
-    col_text(st, 1, t->appid, sizeof(t->appid));
+    sq_col_text(st, 0, t->token, sizeof(t->token));
+    sq_col_text(st, 1, t->appid, sizeof(t->appid));
     t->kind = sqlite3_column_int(st, 2);
     t->superseded = sqlite3_column_int(st, 3);
     t->issued_at = sqlite3_column_int64(st, 4);
@@ -524,15 +381,15 @@ int store_token_insert(struct store *s, const struct token_rec *t)
 
 int store_token_get(struct store *s, const char *token, struct token_rec *out)
 {
-    return one_row(
-        s, query(s, "SELECT " TOKEN_COLS " FROM access_tokens WHERE token = $1", "t", token),
+    return sq_one_row(
+        s, sq_query(s, "SELECT " TOKEN_COLS " FROM access_tokens WHERE token = $1", "t", token),
         fill_token, out);
 }
 
 int store_token_latest(struct store *s, const char *appid, int kind, struct token_rec *out)
 {
-    return one_row(s,
-                   query(s,
+    return sq_one_row(s,
+                   sq_query(s,
                          "SELECT " TOKEN_COLS " FROM access_tokens WHERE appid = $1 AND kind = $2"
                          " ORDER BY expires_at DESC LIMIT 1",
                          "ti", appid, (int64_t)kind),
@@ -550,14 +407,14 @@ int store_token_supersede(struct store *s, const char *appid, int kind, int64_t 
 int store_token_list_live(struct store *s, const char *appid, int kind, int64_t after,
                           store_token_cb cb, void *arg)
 {
-    sqlite3_stmt *st = query(s,
+    sqlite3_stmt *st = sq_query(s,
                              "SELECT " TOKEN_COLS " FROM access_tokens"
                              " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
                              "tii", appid, (int64_t)kind, after);
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = step(s, st)) == 1) {
+    while ((r = sq_step(s, st)) == 1) {
         struct token_rec t;
         fill_token(st, &t);
         cb(arg, &t);
@@ -583,8 +440,8 @@ int store_counter_get(struct store *s, const char *appid, const char *name, int6
                       int64_t *value, int64_t *updated_at)
 {
     int64_t o[2] = {0, 0};
-    int rc = one_row(s,
-                     query(s,
+    int rc = sq_one_row(s,
+                     sq_query(s,
                            "SELECT value, updated_at FROM counters"
                            " WHERE appid = $1 AND name = $2 AND period = $3",
                            "tti", appid, name, period),
@@ -618,7 +475,7 @@ int store_counter_clear(struct store *s, const char *appid, const char *prefix, 
 static void fill_session(sqlite3_stmt *st, void *out)
 {
     struct session_rec *r = out;
-    col_text(st, 0, r->token, sizeof(r->token));
+    sq_col_text(st, 0, r->token, sizeof(r->token));
     r->user_id = sqlite3_column_int64(st, 1);
     r->expires_at = sqlite3_column_int64(st, 2);
 }
@@ -631,8 +488,8 @@ int store_session_insert(struct store *s, const struct session_rec *r)
 
 int store_session_get(struct store *s, const char *token, struct session_rec *out)
 {
-    return one_row(
-        s, query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1", "t", token),
+    return sq_one_row(
+        s, sq_query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1", "t", token),
         fill_session, out);
 }
 
@@ -646,10 +503,10 @@ int store_session_delete(struct store *s, const char *token)
 static void fill_code(sqlite3_stmt *st, void *out)
 {
     struct oauth_code *c = out;
-    col_text(st, 0, c->code_hash, sizeof(c->code_hash));
-    col_text(st, 1, c->appid, sizeof(c->appid));
+    sq_col_text(st, 0, c->code_hash, sizeof(c->code_hash));
+    sq_col_text(st, 1, c->appid, sizeof(c->appid));
     c->user_id = sqlite3_column_int64(st, 2);
-    col_text(st, 3, c->scope, sizeof(c->scope));
+    sq_col_text(st, 3, c->scope, sizeof(c->scope));
     c->expires_at = sqlite3_column_int64(st, 4);
     c->used = sqlite3_column_int(st, 5);
 }
@@ -664,8 +521,8 @@ int store_oauth_code_insert(struct store *s, const struct oauth_code *c)
 
 int store_oauth_code_take(struct store *s, const char *code_hash, struct oauth_code *out)
 {
-    int rc = one_row(s,
-                     query(s,
+    int rc = sq_one_row(s,
+                     sq_query(s,
                            "SELECT code_hash, appid, user_id, scope, expires_at, used"
                            " FROM oauth_codes WHERE code_hash = $1",
                            "t", code_hash),
@@ -681,11 +538,11 @@ int store_oauth_code_take(struct store *s, const char *code_hash, struct oauth_c
 static void fill_oauth_token(sqlite3_stmt *st, void *out)
 {
     struct oauth_token *t = out;
-    col_text(st, 0, t->token, sizeof(t->token));
-    col_text(st, 1, t->refresh_token, sizeof(t->refresh_token));
-    col_text(st, 2, t->appid, sizeof(t->appid));
+    sq_col_text(st, 0, t->token, sizeof(t->token));
+    sq_col_text(st, 1, t->refresh_token, sizeof(t->refresh_token));
+    sq_col_text(st, 2, t->appid, sizeof(t->appid));
     t->user_id = sqlite3_column_int64(st, 3);
-    col_text(st, 4, t->scope, sizeof(t->scope));
+    sq_col_text(st, 4, t->scope, sizeof(t->scope));
     t->expires_at = sqlite3_column_int64(st, 5);
     t->refresh_expires_at = sqlite3_column_int64(st, 6);
 }
@@ -700,15 +557,15 @@ int store_oauth_token_insert(struct store *s, const struct oauth_token *t)
 
 int store_oauth_token_get(struct store *s, const char *token, struct oauth_token *out)
 {
-    return one_row(
-        s, query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE token = $1", "t", token),
+    return sq_one_row(
+        s, sq_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE token = $1", "t", token),
         fill_oauth_token, out);
 }
 
 int store_oauth_token_by_refresh(struct store *s, const char *refresh, struct oauth_token *out)
 {
-    return one_row(s,
-                   query(s,
+    return sq_one_row(s,
+                   sq_query(s,
                          "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE refresh_token = $1",
                          "t", refresh),
                    fill_oauth_token, out);
@@ -727,7 +584,7 @@ static void fill_scope(sqlite3_stmt *st, void *out)
         char *p;
         size_t cap;
     } *o = out;
-    col_text(st, 0, o->p, o->cap);
+    sq_col_text(st, 0, o->p, o->cap);
 }
 
 int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, char *scope,
@@ -737,8 +594,8 @@ int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, c
         char *p;
         size_t cap;
     } o = {scope, cap};
-    return one_row(s,
-                   query(s, "SELECT scope FROM oauth_grants WHERE appid = $1 AND user_id = $2",
+    return sq_one_row(s,
+                   sq_query(s, "SELECT scope FROM oauth_grants WHERE appid = $1 AND user_id = $2",
                          "ti", appid, user_id),
                    fill_scope, &o);
 }
@@ -758,13 +615,13 @@ int store_oauth_grant_put(struct store *s, const char *appid, int64_t user_id, c
 static void fill_qr(sqlite3_stmt *st, void *out)
 {
     struct qr_login *q = out;
-    col_text(st, 0, q->uuid, sizeof(q->uuid));
-    col_text(st, 1, q->appid, sizeof(q->appid));
-    col_text(st, 2, q->redirect_uri, sizeof(q->redirect_uri));
-    col_text(st, 3, q->state, sizeof(q->state));
+    sq_col_text(st, 0, q->uuid, sizeof(q->uuid));
+    sq_col_text(st, 1, q->appid, sizeof(q->appid));
+    sq_col_text(st, 2, q->redirect_uri, sizeof(q->redirect_uri));
+    sq_col_text(st, 3, q->state, sizeof(q->state));
     q->user_id = sqlite3_column_int64(st, 4);
     q->status = sqlite3_column_int(st, 5);
-    col_text(st, 6, q->code, sizeof(q->code));
+    sq_col_text(st, 6, q->code, sizeof(q->code));
     q->expires_at = sqlite3_column_int64(st, 7);
 }
 
@@ -777,7 +634,7 @@ int store_qr_login_insert(struct store *s, const struct qr_login *q)
 
 int store_qr_login_get(struct store *s, const char *uuid, struct qr_login *out)
 {
-    return one_row(s, query(s, "SELECT " QR_COLS " FROM qr_logins WHERE uuid = $1", "t", uuid),
+    return sq_one_row(s, sq_query(s, "SELECT " QR_COLS " FROM qr_logins WHERE uuid = $1", "t", uuid),
                    fill_qr, out);
 }
 
