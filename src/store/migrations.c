@@ -65,6 +65,8 @@ const char *const store_migrations[] = {
     " audience INTEGER NOT NULL, created_at INTEGER NOT NULL);"
     "CREATE INDEX messages_chat ON messages(appid, user_id, id);"
     "CREATE INDEX messages_user ON messages(user_id, id);"
+    "CREATE TABLE mass_targets(message_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+    " PRIMARY KEY(message_id, user_id));"
     "CREATE TABLE pushes(id INTEGER PRIMARY KEY, appid TEXT NOT NULL, target TEXT NOT NULL,"
     " user_id INTEGER NOT NULL, openid TEXT NOT NULL, kind TEXT NOT NULL, xml TEXT NOT NULL,"
     " reply_ok INTEGER NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL,"
