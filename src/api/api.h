@@ -76,6 +76,10 @@ int api_admin_clock_advance(struct req *r);
 int api_admin_accounts_server(struct req *r);
 int api_admin_pushes(struct req *r);
 
+/* api_message.c: customer-service messages */
+int api_custom_send(struct req *r);
+int api_custom_typing(struct req *r);
+
 /* api_chat.c: the user side of messaging */
 int api_client_accounts(struct req *r);
 int api_client_chats(struct req *r);

@@ -20,6 +20,10 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/openapi/quota/get", api_quota_get, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/openapi/quota/clear", api_quota_clear, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* messaging.md §7: customer-service messages */
+    {M_POST, "/cgi-bin/message/custom/send", api_custom_send, AUTH_TOKEN, 1, WIRE, 0},
+    {M_POST, "/cgi-bin/message/custom/typing", api_custom_typing, AUTH_TOKEN, 1, WIRE, 0},
+
     /* oauth.md: web authorization */
     {M_GET | M_POST, "/sns/oauth2/access_token", api_sns_access_token, AUTH_NONE, 0, WIRE, 0},
     {M_GET | M_POST, "/sns/oauth2/refresh_token", api_sns_refresh_token, AUTH_NONE, 0, WIRE, 0},

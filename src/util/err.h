@@ -41,6 +41,8 @@
     X(RESPONSE_COUNT_LIMIT, 45047, "out of response count limit")                             \
     X(TYPING_NO_INTERACTION, 45080, "no interaction in the last 30 seconds, typing refused")  \
     X(TYPING_REPEATED, 45081, "already typing")                                               \
+    X(EMPTY_CONTENT, 44004, "empty content")                                                  \
+    X(ARTICLE_COUNT, 45008, "article size out of limit")                                      \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
     X(DAILY_QUOTA, 45009, "reach max api daily quota limit")                                  \
     X(MINUTE_QUOTA, 45011, "api minute-quota reach limit, must slower, retry next minute")    \
