@@ -68,13 +68,24 @@ static void new_ticket(char out[64])
     crypto_base64(b, sizeof(b), out);
 }
 
+void qrcodes_safe_host(const char *host, char *out, size_t cap)
+{
+    size_t n = strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]");
+    if (n == 0 || n >= cap)
+        snprintf(out, cap, "127.0.0.1");
+    else
+        snprintf(out, cap, "%.*s", (int)n, host);
+}
+
 int qrcodes_issue(struct store *s, const char *host, struct qrcode *q)
 {
+    char h[256];
+    qrcodes_safe_host(host, h, sizeof(h));
     q->created_at = clock_now();
     for (int i = 0; i < ISSUE_TRIES; i++) {
         new_ticket(q->ticket);
         crypto_token(q->code, sizeof(q->code), "", 16); /* 22 characters */
-        snprintf(q->url, sizeof(q->url), "http://%s/q/%s", host, q->code);
+        snprintf(q->url, sizeof(q->url), "http://%s/q/%s", h, q->code);
         int rc = store_qrcode_insert(s, q);
         if (rc != ERR_CONFLICT)
             return rc == 0 ? 0 : ERR_SYSTEM;

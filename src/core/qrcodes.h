@@ -53,6 +53,9 @@ int qrcodes_create_run(struct store *s, void *arg);
  */
 int qrcodes_issue(struct store *s, const char *host, struct qrcode *q);
 
+/* the host part of a Host header fit for a url (up to the first other character) */
+void qrcodes_safe_host(const char *host, char *out, size_t cap);
+
 /*
  * The code behind a ticket, a url "http(s)://anyhost/q/CODE" or a bare CODE: 0, ERR_EXPIRED
  * (out is still filled: the code existed and is past expires_at), or ERR_NOT_FOUND.

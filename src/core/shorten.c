@@ -1,6 +1,7 @@
 /* shorten: see shorten.h */
 #include "shorten.h"
 #include "clock.h"
+#include "qrcodes.h"
 #include "../crypto/crypto.h"
 #include "../util/err.h"
 
@@ -83,6 +84,8 @@ int shorturl_run(struct store *s, void *arg)
     }
     if (rc != 0)
         return ERR_SYSTEM;
-    snprintf(u->short_url, sizeof(u->short_url), "http://%s/s/%s", u->host, key);
+    char host[256];
+    qrcodes_safe_host(u->host, host, sizeof(host));
+    snprintf(u->short_url, sizeof(u->short_url), "http://%s/s/%s", host, key);
     return 0;
 }

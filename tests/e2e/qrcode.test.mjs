@@ -227,6 +227,32 @@ describe('qrcode/create and showqrcode', () => {
         assert.equal((await show(srv, c.ticket)).status, 200);
     });
 
+    it('answers garbage bodies on every POST path of this family with an errcode, never a crash', async () => {
+        const { srv } = h;
+        const a = await newAccount(srv);
+        const bodies = [
+            '{}',
+            'null',
+            '"x"',
+            '{"action_name":null,"action_info":null,"long_data":null,"short_key":null,"long_url":null}',
+            '{"action_info":{"scene":{"scene_id":1e999,"scene_str":{"a":1}}},"action_name":"QR_SCENE"}',
+            '{"action_name":"QR_SCENE","action_info":{"scene":{"scene_id":"9999999999999999999999"}}}',
+            '{"expire_seconds":-1e308,"action_name":"QR_STR_SCENE","action_info":{"scene":{"scene_str":"\\ud800"}}}',
+            '{"long_data":"\\u0000"}',
+            '{"a":' + '['.repeat(5000),
+            '{"action_name":"' + 'x'.repeat(200000) + '"}',
+            '\ufeff{"a":1}',
+        ];
+        for (const p of ['/cgi-bin/qrcode/create', '/cgi-bin/shorten/gen', '/cgi-bin/shorten/fetch', '/cgi-bin/shorturl']) {
+            for (const body of bodies) {
+                const res = await srv.post(`${p}?access_token=${a.token}`, body, { headers: { 'content-type': 'application/json' } });
+                assert.equal(res.status, 200, `${p}: ${res.status} ${res.text.slice(0, 200)}`);
+                assert.ok(res.body && res.body.errcode, `${p} ${body.slice(0, 60)}: ${res.text.slice(0, 200)}`);
+            }
+            await srv.assertClean(`garbage bodies on ${p}`);
+        }
+    });
+
     it("reads a ticket sent with its '+' unencoded", async () => {
         const { srv } = h;
         const a = await newAccount(srv);

@@ -318,3 +318,44 @@ Test(jssdk, ticket_stays_until_it_expires, .init = setup, .fini = finish)
     cr_assert_eq(jssdk_ticket_live(s, APPID, "jsapi", a.out.expires_at - 1, &t), 0);
     cr_assert_eq(jssdk_ticket_live(s, APPID, "jsapi", a.out.expires_at, &t), ERR_NOT_FOUND);
 }
+
+Test(qrcodes, hosts_fit_for_a_url)
+{
+    char h[64];
+    qrcodes_safe_host("example.com:8080", h, sizeof(h));
+    cr_assert_str_eq(h, "example.com:8080");
+    qrcodes_safe_host("[::1]:80", h, sizeof(h));
+    cr_assert_str_eq(h, "[::1]:80");
+    qrcodes_safe_host("evil.com/q/x?y", h, sizeof(h));
+    cr_assert_str_eq(h, "evil.com");
+    qrcodes_safe_host("", h, sizeof(h));
+    cr_assert_str_eq(h, "127.0.0.1");
+    qrcodes_safe_host("/path", h, sizeof(h));
+    cr_assert_str_eq(h, "127.0.0.1");
+    ASSERT_NO_LEAKS();
+}
+
+Test(qrcodes, purge_drops_codes_a_week_after_they_expire, .init = setup, .fini = finish)
+{
+    clock_enable_test();
+    struct qrcode_new t = want("QR_SCENE", 1, NULL, 60);
+    struct qrcode_new p = want("QR_LIMIT_SCENE", 1, NULL, 0);
+    cr_assert_eq(create(&t), 0);
+    cr_assert_eq(create(&p), 0);
+    struct shorten_gen g = {.appid = APPID, .long_data = "data", .expire_seconds = 60};
+    cr_assert_eq(run_job(shorten_gen_run, &g), 0);
+    struct qrcode r;
+    struct short_key k;
+
+    clock_advance(61);
+    cr_assert_eq(run_job(qrcodes_purge_run, NULL), 0);
+    cr_assert_eq(qrcodes_resolve(s, t.out.ticket, clock_now(), &r), ERR_EXPIRED);
+    cr_assert_eq(shorten_fetch(s, APPID, g.key, clock_now(), &k), ERR_SHORTEN_NOT_FOUND);
+    cr_assert_eq(store_short_key_get(s, APPID, g.key, &k), 0, "kept a day past its expiry");
+
+    clock_advance(QR_PURGE_AFTER);
+    cr_assert_eq(run_job(qrcodes_purge_run, NULL), 0);
+    cr_assert_eq(qrcodes_resolve(s, t.out.ticket, clock_now(), &r), ERR_NOT_FOUND);
+    cr_assert_eq(store_short_key_get(s, APPID, g.key, &k), ERR_NOT_FOUND);
+    cr_assert_eq(qrcodes_resolve(s, p.out.url, clock_now(), &r), 0, "permanent codes stay");
+}
