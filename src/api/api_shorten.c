@@ -67,10 +67,10 @@ int api_shorten_fetch(struct req *r)
         return ERR_ARGUMENT_INVALID;
     if (jr == JSON_WRONG_TYPE)
         return ERR_DATA_FORMAT;
+    if (jr == JSON_TOO_LONG) /* longer than any key */
+        return ERR_SHORTEN_NOT_FOUND;
     struct short_key k;
     int64_t now = api_now();
-    if (jr == JSON_TOO_LONG)
-        return ERR_SHORTEN_NOT_FOUND;
     if ((rc = shorten_fetch(r->rd, r->appid, key, now, &k)) != 0)
         return rc;
     struct buf b = BUF_INIT;
