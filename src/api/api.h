@@ -51,6 +51,14 @@ int api_clear_quota_v2(struct req *r);
 int api_quota_get(struct req *r);
 int api_quota_clear(struct req *r);
 
+/* api_qrcode.c, api_shorten.c, api_jssdk.c: scene QR codes, short keys, JS-SDK tickets */
+int api_qrcode_create(struct req *r);
+int api_showqrcode(struct req *r);
+int api_shorten_gen(struct req *r);
+int api_shorten_fetch(struct req *r);
+int api_shorturl(struct req *r);
+int api_getticket(struct req *r);
+
 /* api_ops.c */
 int api_healthz(struct req *r);
 int api_metrics(struct req *r);

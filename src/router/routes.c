@@ -24,6 +24,14 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/message/custom/send", api_custom_send, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/message/custom/typing", api_custom_typing, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* accounts.md §5-§7: scene QR codes, short keys, JS-SDK tickets */
+    {M_POST, "/cgi-bin/qrcode/create", api_qrcode_create, AUTH_TOKEN, 3, WIRE, 0},
+    {M_GET, "/cgi-bin/showqrcode", api_showqrcode, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/cgi-bin/shorten/gen", api_shorten_gen, AUTH_TOKEN, 3, WIRE, 0},
+    {M_POST, "/cgi-bin/shorten/fetch", api_shorten_fetch, AUTH_TOKEN, 3, WIRE, 0},
+    {M_POST, "/cgi-bin/shorturl", api_shorturl, AUTH_TOKEN, 3, WIRE, 0},
+    {M_GET, "/cgi-bin/ticket/getticket", api_getticket, AUTH_TOKEN, 4, WIRE, 0},
+
     /* oauth.md: web authorization */
     {M_GET | M_POST, "/sns/oauth2/access_token", api_sns_access_token, AUTH_NONE, 0, WIRE, 0},
     {M_GET | M_POST, "/sns/oauth2/refresh_token", api_sns_refresh_token, AUTH_NONE, 0, WIRE, 0},

@@ -51,12 +51,20 @@
     X(API_UNAUTHORIZED, 48001, "api unauthorized")                                            \
     X(CLEAR_QUOTA_LIMIT, 48006, "forbid to clear quota because of reaching the limit")        \
     X(USER_UNAUTHORIZED, 50001, "api unauthorized or user unauthorized")                      \
+    X(INVALID_ACTION_NAME, 40052, "invalid action name")                                      \
+    X(INVALID_ACTION_INFO, 40053, "invalid action info, please check document")               \
+    X(INVALID_URL, 40066, "invalid url")                                                      \
+    X(QRCODE_LIMIT, 45029, "qrcode count out of limit")                                       \
+    X(SHORTEN_TOO_LONG, 9410010, "long_data exceeds the length limit")                        \
+    X(SHORTEN_BAD_EXPIRE, 9410011, "expire_seconds exceeds the limit")                        \
+    X(SHORTEN_NOT_FOUND, 9410012, "short_key not exist, expired or not of this account")      \
     X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                          \
     X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")            \
     X(NOT_FOUND, 404, "not found")                                                            \
     X(BODY_TOO_LARGE, 413, "request entity too large")                                        \
     X(UNAUTHENTICATED, 401, "unauthenticated")                                                \
     X(CONFLICT, 409, "already exists")                                                        \
+    X(EXPIRED, 410, "expired")                                                                \
     X(BAD_REQUEST, 400, "bad request")
 
 enum err_code {
