@@ -51,6 +51,15 @@ int api_clear_quota_v2(struct req *r);
 int api_quota_get(struct req *r);
 int api_quota_clear(struct req *r);
 
+/* api_menus.c: custom menus */
+int api_menu_create(struct req *r);
+int api_menu_get(struct req *r);
+int api_menu_delete(struct req *r);
+int api_menu_addconditional(struct req *r);
+int api_menu_delconditional(struct req *r);
+int api_menu_trymatch(struct req *r);
+int api_menu_selfmenu(struct req *r);
+
 /* api_ops.c */
 int api_healthz(struct req *r);
 int api_metrics(struct req *r);

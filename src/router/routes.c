@@ -20,6 +20,15 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/openapi/quota/get", api_quota_get, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/openapi/quota/clear", api_quota_clear, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* accounts.md §2: custom menus */
+    {M_POST, "/cgi-bin/menu/create", api_menu_create, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/menu/get", api_menu_get, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/menu/delete", api_menu_delete, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/addconditional", api_menu_addconditional, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/delconditional", api_menu_delconditional, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/trymatch", api_menu_trymatch, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/get_current_selfmenu_info", api_menu_selfmenu, AUTH_TOKEN, 1, WIRE, 0},
+
     /* oauth.md: web authorization */
     {M_GET | M_POST, "/sns/oauth2/access_token", api_sns_access_token, AUTH_NONE, 0, WIRE, 0},
     {M_GET | M_POST, "/sns/oauth2/refresh_token", api_sns_refresh_token, AUTH_NONE, 0, WIRE, 0},

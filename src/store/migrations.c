@@ -79,6 +79,11 @@ const char *const store_migrations[] = {
     " detail TEXT NOT NULL);"
     "CREATE INDEX push_attempts_push ON push_attempts(push_id);"
     "CREATE INDEX push_attempts_account ON push_attempts(appid, id);",
+    /* 4: custom menus: each account's default menu and its conditional menus */
+    "CREATE TABLE menus(menuid INTEGER PRIMARY KEY, appid TEXT NOT NULL,"
+    " conditional INTEGER NOT NULL, tag_id INTEGER NOT NULL, platform INTEGER NOT NULL,"
+    " buttons TEXT NOT NULL, domains TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE INDEX menus_account ON menus(appid, conditional, menuid);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
