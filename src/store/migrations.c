@@ -42,6 +42,7 @@ const char *const store_migrations[] = {
     " redirect_uri TEXT NOT NULL, state TEXT NOT NULL, user_id INTEGER NOT NULL,"
     " status INTEGER NOT NULL, code TEXT NOT NULL, expires_at INTEGER NOT NULL);",
     /* 3: followers, tags, chats and the push outbox (messaging) */
+    "ALTER TABLE accounts ADD COLUMN location_report INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE followers(appid TEXT NOT NULL, openid TEXT NOT NULL,"
     " user_id INTEGER NOT NULL, subscribed INTEGER NOT NULL,"
     " subscribe_time INTEGER NOT NULL, unsubscribe_time INTEGER NOT NULL,"
@@ -65,6 +66,8 @@ const char *const store_migrations[] = {
     " audience INTEGER NOT NULL, created_at INTEGER NOT NULL);"
     "CREATE INDEX messages_chat ON messages(appid, user_id, id);"
     "CREATE INDEX messages_user ON messages(user_id, id);"
+    "CREATE TABLE mass_targets(message_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+    " PRIMARY KEY(message_id, user_id));"
     "CREATE TABLE pushes(id INTEGER PRIMARY KEY, appid TEXT NOT NULL, target TEXT NOT NULL,"
     " user_id INTEGER NOT NULL, openid TEXT NOT NULL, kind TEXT NOT NULL, xml TEXT NOT NULL,"
     " reply_ok INTEGER NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL,"

@@ -103,7 +103,6 @@ int sq_exec_stmt(struct store *s, sqlite3_stmt *st)
     return ERR_SYSTEM;
 }
 
-
 /* steps a query; 1 = row, 0 = no more rows, -1 = error (statement already reset) */
 int sq_step(struct store *s, sqlite3_stmt *st)
 {
@@ -125,8 +124,7 @@ void sq_col_text(sqlite3_stmt *st, int i, char *dst, size_t cap)
 }
 
 /* runs a single-row query and hands the row to fill(); 0, ERR_NOT_FOUND or ERR_SYSTEM */
-int sq_one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
-                   void *out)
+int sq_one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *), void *out)
 {
     if (!st)
         return ERR_SYSTEM;
@@ -139,4 +137,3 @@ int sq_one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, v
     sq_done(st);
     return 0;
 }
-

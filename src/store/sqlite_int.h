@@ -39,8 +39,7 @@ int sq_exec_stmt(struct store *s, sqlite3_stmt *st);
 int sq_step(struct store *s, sqlite3_stmt *st);
 void sq_col_text(sqlite3_stmt *st, int i, char *dst, size_t cap);
 /* runs a single-row query and hands the row to fill(); 0, ERR_NOT_FOUND or ERR_SYSTEM */
-int sq_one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
-               void *out);
+int sq_one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *), void *out);
 
 #define EXEC(s, sql, types, ...) sq_exec_stmt((s), sq_query((s), (sql), (types), __VA_ARGS__))
 

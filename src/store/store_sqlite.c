@@ -117,10 +117,10 @@ int64_t store_busy_ns(struct store *s)
 
 /* ------------------------------------------------------------------ transactions */
 
-#define TX(name, sql)                    \
-    int name(struct store *s)            \
-    {                                    \
-        static const char q[] = sql;     \
+#define TX(name, sql)                          \
+    int name(struct store *s)                  \
+    {                                          \
+        static const char q[] = sql;           \
         return sq_exec_stmt(s, sq_stmt(s, q)); \
     }
 TX(store_begin, "BEGIN IMMEDIATE")
@@ -147,7 +147,8 @@ int store_meta_get(struct store *s, const char *key, char *out, size_t cap)
         char *p;
         size_t cap;
     } o = {out, cap};
-    return sq_one_row(s, sq_query(s, "SELECT value FROM meta WHERE key = $1", "t", key), fill_meta, &o);
+    return sq_one_row(s, sq_query(s, "SELECT value FROM meta WHERE key = $1", "t", key), fill_meta,
+                      &o);
 }
 
 int store_meta_put(struct store *s, const char *key, const char *value)
@@ -176,10 +177,11 @@ int store_open_account_insert(struct store *s, const struct open_account *o)
 
 int store_open_account_get(struct store *s, const char *appid, struct open_account *out)
 {
-    return sq_one_row(
-        s,
-        sq_query(s, "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1", "t", appid),
-        fill_open, out);
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1",
+                               "t", appid),
+                      fill_open, out);
 }
 
 int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg)
@@ -201,7 +203,7 @@ int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg
 
 #define ACCOUNT_COLS                                                                    \
     "appid, secret, original_id, name, type, verified, avatar, open_appid, server_url," \
-    " server_token, aes_key, msg_mode, ip_whitelist, created_at, oauth_domain"
+    " server_token, aes_key, msg_mode, ip_whitelist, created_at, oauth_domain, location_report"
 
 static void fill_account(sqlite3_stmt *st, void *out)
 {
@@ -221,23 +223,25 @@ static void fill_account(sqlite3_stmt *st, void *out)
     sq_col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
     a->created_at = sqlite3_column_int64(st, 13);
     sq_col_text(st, 14, a->oauth_domain, sizeof(a->oauth_domain));
+    a->location_report = sqlite3_column_int(st, 15);
 }
 
 int store_account_insert(struct store *s, const struct account *a)
 {
     return EXEC(s,
                 "INSERT INTO accounts(" ACCOUNT_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
-                " $9, $10, $11, $12, $13, $14, $15)",
-                "tttttitttttttit", a->appid, a->secret, a->original_id, a->name, a->type,
+                " $9, $10, $11, $12, $13, $14, $15, $16)",
+                "tttttitttttttiti", a->appid, a->secret, a->original_id, a->name, a->type,
                 (int64_t)a->verified, a->avatar, a->open_appid, a->server_url, a->server_token,
-                a->aes_key, a->msg_mode, a->ip_whitelist, a->created_at, a->oauth_domain);
+                a->aes_key, a->msg_mode, a->ip_whitelist, a->created_at, a->oauth_domain,
+                (int64_t)a->location_report);
 }
 
 int store_account_get(struct store *s, const char *appid, struct account *out)
 {
-    return sq_one_row(s,
-                   sq_query(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE appid = $1", "t", appid),
-                   fill_account, out);
+    return sq_one_row(
+        s, sq_query(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE appid = $1", "t", appid),
+        fill_account, out);
 }
 
 int store_account_list(struct store *s, store_account_cb cb, void *arg)
@@ -260,11 +264,11 @@ int store_account_update(struct store *s, const struct account *a)
     int rc = EXEC(s,
                   "UPDATE accounts SET secret = $2, name = $3, type = $4, verified = $5,"
                   " avatar = $6, open_appid = $7, server_url = $8, server_token = $9,"
-                  " aes_key = $10, msg_mode = $11, ip_whitelist = $12, oauth_domain = $13"
-                  " WHERE appid = $1",
-                  "ttttitttttttt", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
+                  " aes_key = $10, msg_mode = $11, ip_whitelist = $12, oauth_domain = $13,"
+                  " location_report = $14 WHERE appid = $1",
+                  "ttttitttttttti", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
                   a->avatar, a->open_appid, a->server_url, a->server_token, a->aes_key, a->msg_mode,
-                  a->ip_whitelist, a->oauth_domain);
+                  a->ip_whitelist, a->oauth_domain, (int64_t)a->location_report);
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         return ERR_NOT_FOUND;
     return rc;
@@ -301,11 +305,11 @@ int store_user_insert(struct store *s, struct user *u)
 {
     sqlite3_stmt *st =
         sq_query(s,
-              "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
-              " language, country, province, city, created_at)"
-              " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-              "ttttitttti", u->username, u->password_hash, u->nickname, u->avatar, (int64_t)u->sex,
-              u->language, u->country, u->province, u->city, u->created_at);
+                 "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
+                 " language, country, province, city, created_at)"
+                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                 "ttttitttti", u->username, u->password_hash, u->nickname, u->avatar,
+                 (int64_t)u->sex, u->language, u->country, u->province, u->city, u->created_at);
     if (!st)
         return ERR_SYSTEM;
     int r = sq_step(s, st);
@@ -319,15 +323,15 @@ int store_user_insert(struct store *s, struct user *u)
 
 int store_user_get(struct store *s, int64_t id, struct user *out)
 {
-    return sq_one_row(s, sq_query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id), fill_user,
-                   out);
+    return sq_one_row(s, sq_query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id),
+                      fill_user, out);
 }
 
 int store_user_get_by_name(struct store *s, const char *username, struct user *out)
 {
-    return sq_one_row(s,
-                   sq_query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
-                   fill_user, out);
+    return sq_one_row(
+        s, sq_query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
+        fill_user, out);
 }
 
 int store_user_list(struct store *s, store_user_cb cb, void *arg)
@@ -389,11 +393,12 @@ int store_token_get(struct store *s, const char *token, struct token_rec *out)
 int store_token_latest(struct store *s, const char *appid, int kind, struct token_rec *out)
 {
     return sq_one_row(s,
-                   sq_query(s,
-                         "SELECT " TOKEN_COLS " FROM access_tokens WHERE appid = $1 AND kind = $2"
-                         " ORDER BY expires_at DESC LIMIT 1",
-                         "ti", appid, (int64_t)kind),
-                   fill_token, out);
+                      sq_query(s,
+                               "SELECT " TOKEN_COLS
+                               " FROM access_tokens WHERE appid = $1 AND kind = $2"
+                               " ORDER BY expires_at DESC LIMIT 1",
+                               "ti", appid, (int64_t)kind),
+                      fill_token, out);
 }
 
 int store_token_supersede(struct store *s, const char *appid, int kind, int64_t until)
@@ -408,9 +413,9 @@ int store_token_list_live(struct store *s, const char *appid, int kind, int64_t 
                           store_token_cb cb, void *arg)
 {
     sqlite3_stmt *st = sq_query(s,
-                             "SELECT " TOKEN_COLS " FROM access_tokens"
-                             " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
-                             "tii", appid, (int64_t)kind, after);
+                                "SELECT " TOKEN_COLS " FROM access_tokens"
+                                " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
+                                "tii", appid, (int64_t)kind, after);
     if (!st)
         return ERR_SYSTEM;
     int r;
@@ -441,11 +446,11 @@ int store_counter_get(struct store *s, const char *appid, const char *name, int6
 {
     int64_t o[2] = {0, 0};
     int rc = sq_one_row(s,
-                     sq_query(s,
-                           "SELECT value, updated_at FROM counters"
-                           " WHERE appid = $1 AND name = $2 AND period = $3",
-                           "tti", appid, name, period),
-                     fill_counter, o);
+                        sq_query(s,
+                                 "SELECT value, updated_at FROM counters"
+                                 " WHERE appid = $1 AND name = $2 AND period = $3",
+                                 "tti", appid, name, period),
+                        fill_counter, o);
     *value = o[0];
     if (updated_at)
         *updated_at = o[1];
@@ -489,7 +494,8 @@ int store_session_insert(struct store *s, const struct session_rec *r)
 int store_session_get(struct store *s, const char *token, struct session_rec *out)
 {
     return sq_one_row(
-        s, sq_query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1", "t", token),
+        s,
+        sq_query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1", "t", token),
         fill_session, out);
 }
 
@@ -522,11 +528,11 @@ int store_oauth_code_insert(struct store *s, const struct oauth_code *c)
 int store_oauth_code_take(struct store *s, const char *code_hash, struct oauth_code *out)
 {
     int rc = sq_one_row(s,
-                     sq_query(s,
-                           "SELECT code_hash, appid, user_id, scope, expires_at, used"
-                           " FROM oauth_codes WHERE code_hash = $1",
-                           "t", code_hash),
-                     fill_code, out);
+                        sq_query(s,
+                                 "SELECT code_hash, appid, user_id, scope, expires_at, used"
+                                 " FROM oauth_codes WHERE code_hash = $1",
+                                 "t", code_hash),
+                        fill_code, out);
     if (rc == 0 && !out->used)
         rc = EXEC(s, "UPDATE oauth_codes SET used = 1 WHERE code_hash = $1", "t", code_hash);
     return rc;
@@ -558,17 +564,18 @@ int store_oauth_token_insert(struct store *s, const struct oauth_token *t)
 int store_oauth_token_get(struct store *s, const char *token, struct oauth_token *out)
 {
     return sq_one_row(
-        s, sq_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE token = $1", "t", token),
+        s,
+        sq_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE token = $1", "t", token),
         fill_oauth_token, out);
 }
 
 int store_oauth_token_by_refresh(struct store *s, const char *refresh, struct oauth_token *out)
 {
-    return sq_one_row(s,
-                   sq_query(s,
-                         "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE refresh_token = $1",
-                         "t", refresh),
-                   fill_oauth_token, out);
+    return sq_one_row(
+        s,
+        sq_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE refresh_token = $1", "t",
+                 refresh),
+        fill_oauth_token, out);
 }
 
 int store_oauth_token_renew(struct store *s, const char *refresh, const char *token,
@@ -595,9 +602,10 @@ int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, c
         size_t cap;
     } o = {scope, cap};
     return sq_one_row(s,
-                   sq_query(s, "SELECT scope FROM oauth_grants WHERE appid = $1 AND user_id = $2",
-                         "ti", appid, user_id),
-                   fill_scope, &o);
+                      sq_query(s,
+                               "SELECT scope FROM oauth_grants WHERE appid = $1 AND user_id = $2",
+                               "ti", appid, user_id),
+                      fill_scope, &o);
 }
 
 int store_oauth_grant_put(struct store *s, const char *appid, int64_t user_id, const char *scope,
@@ -634,8 +642,9 @@ int store_qr_login_insert(struct store *s, const struct qr_login *q)
 
 int store_qr_login_get(struct store *s, const char *uuid, struct qr_login *out)
 {
-    return sq_one_row(s, sq_query(s, "SELECT " QR_COLS " FROM qr_logins WHERE uuid = $1", "t", uuid),
-                   fill_qr, out);
+    return sq_one_row(s,
+                      sq_query(s, "SELECT " QR_COLS " FROM qr_logins WHERE uuid = $1", "t", uuid),
+                      fill_qr, out);
 }
 
 int store_qr_login_update(struct store *s, const struct qr_login *q)

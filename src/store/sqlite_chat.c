@@ -1,0 +1,311 @@
+/*
+ * sqlite_chat: followers, chat messages and the push outbox (store_chat.h).
+ */
+#include "store_chat.h"
+#include "sqlite_int.h"
+#include "../util/err.h"
+#include "../util/xalloc.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------ followers */
+
+#define FOLLOWER_COLS                                                                         \
+    "appid, openid, user_id, subscribed, subscribe_time, unsubscribe_time, subscribe_scene, " \
+    "qr_scene, qr_scene_str, remark, blacklisted, blacklisted_at, cs_at, cs_ttl, cs_quota, "  \
+    "cs_used, typing_until"
+
+static void fill_follower(sqlite3_stmt *st, void *out)
+{
+    struct follower *f = out;
+    sq_col_text(st, 0, f->appid, sizeof(f->appid));
+    sq_col_text(st, 1, f->openid, sizeof(f->openid));
+    f->user_id = sqlite3_column_int64(st, 2);
+    f->subscribed = sqlite3_column_int(st, 3);
+    f->subscribe_time = sqlite3_column_int64(st, 4);
+    f->unsubscribe_time = sqlite3_column_int64(st, 5);
+    sq_col_text(st, 6, f->subscribe_scene, sizeof(f->subscribe_scene));
+    f->qr_scene = sqlite3_column_int64(st, 7);
+    sq_col_text(st, 8, f->qr_scene_str, sizeof(f->qr_scene_str));
+    sq_col_text(st, 9, f->remark, sizeof(f->remark));
+    f->blacklisted = sqlite3_column_int(st, 10);
+    f->blacklisted_at = sqlite3_column_int64(st, 11);
+    f->cs_at = sqlite3_column_int64(st, 12);
+    f->cs_ttl = sqlite3_column_int64(st, 13);
+    f->cs_quota = sqlite3_column_int64(st, 14);
+    f->cs_used = sqlite3_column_int64(st, 15);
+    f->typing_until = sqlite3_column_int64(st, 16);
+}
+
+int store_follower_get(struct store *s, const char *appid, const char *openid, struct follower *out)
+{
+    return sq_one_row(
+        s,
+        sq_query(s, "SELECT " FOLLOWER_COLS " FROM followers WHERE appid = $1 AND openid = $2",
+                 "tt", appid, openid),
+        fill_follower, out);
+}
+
+int store_follower_by_user(struct store *s, const char *appid, int64_t user_id,
+                           struct follower *out)
+{
+    return sq_one_row(
+        s,
+        sq_query(s, "SELECT " FOLLOWER_COLS " FROM followers WHERE user_id = $1 AND appid = $2",
+                 "it", user_id, appid),
+        fill_follower, out);
+}
+
+int store_follower_put(struct store *s, const struct follower *f)
+{
+    return EXEC(s,
+                "INSERT INTO followers(" FOLLOWER_COLS
+                ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+                " $16, $17) ON CONFLICT(appid, openid) DO UPDATE SET"
+                " subscribed = $4, subscribe_time = $5, unsubscribe_time = $6,"
+                " subscribe_scene = $7, qr_scene = $8, qr_scene_str = $9, remark = $10,"
+                " blacklisted = $11, blacklisted_at = $12, cs_at = $13, cs_ttl = $14,"
+                " cs_quota = $15, cs_used = $16, typing_until = $17",
+                "ttiiiitittiiiiiii", f->appid, f->openid, f->user_id, (int64_t)f->subscribed,
+                f->subscribe_time, f->unsubscribe_time, f->subscribe_scene, f->qr_scene,
+                f->qr_scene_str, f->remark, (int64_t)f->blacklisted, f->blacklisted_at, f->cs_at,
+                f->cs_ttl, f->cs_quota, f->cs_used, f->typing_until);
+}
+
+int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb cb, void *arg)
+{
+    sqlite3_stmt *st =
+        sq_query(s,
+                 "SELECT " FOLLOWER_COLS " FROM followers WHERE user_id = $1 AND subscribed = 1"
+                 " ORDER BY subscribe_time DESC",
+                 "i", user_id);
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = sq_step(s, st)) == 1) {
+        struct follower f;
+        fill_follower(st, &f);
+        cb(arg, &f);
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
+}
+
+/* ------------------------------------------------------------------ chat messages */
+
+int store_chat_insert(struct store *s, struct chat_msg *m)
+{
+    sqlite3_stmt *st =
+        sq_query(s,
+                 "INSERT INTO messages(appid, user_id, dir, source, msgtype,"
+                 " body, msgid, audience, created_at)"
+                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 "tiitttiii", m->appid, m->user_id, (int64_t)m->dir, m->source, m->msgtype,
+                 m->body ? m->body : "{}", m->msgid, m->audience, m->created_at);
+    if (!st)
+        return ERR_SYSTEM;
+    int r = sq_step(s, st);
+    if (r != 1)
+        return ERR_SYSTEM;
+    m->id = sqlite3_column_int64(st, 0);
+    sq_done(st);
+    return 0;
+}
+
+int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_id)
+{
+    return EXEC(s,
+                "INSERT INTO mass_targets(message_id, user_id) VALUES($1, $2)"
+                " ON CONFLICT DO NOTHING",
+                "ii", message_id, user_id);
+}
+
+static void fill_chat(sqlite3_stmt *st, struct chat_msg *m)
+{
+    m->id = sqlite3_column_int64(st, 0);
+    sq_col_text(st, 1, m->appid, sizeof(m->appid));
+    m->user_id = sqlite3_column_int64(st, 2);
+    m->dir = sqlite3_column_int(st, 3);
+    sq_col_text(st, 4, m->source, sizeof(m->source));
+    sq_col_text(st, 5, m->msgtype, sizeof(m->msgtype));
+    m->body = (char *)sqlite3_column_text(st, 6);
+    m->msgid = sqlite3_column_int64(st, 7);
+    m->audience = sqlite3_column_int64(st, 8);
+    m->created_at = sqlite3_column_int64(st, 9);
+}
+
+int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
+                    int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg)
+{
+    sqlite3_stmt *st = sq_query(
+        s,
+        "SELECT * FROM (SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
+        " created_at FROM messages WHERE appid = $1 AND user_id = $2 AND id > $5"
+        " UNION ALL SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
+        " created_at FROM messages m WHERE appid = $1 AND user_id = 0 AND id > $5"
+        " AND created_at >= $4 AND (audience = -1"
+        "  OR (audience > 0 AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
+        "   AND t.openid = $3 AND t.tag_id = m.audience))"
+        "  OR (audience = -2 AND EXISTS(SELECT 1 FROM mass_targets x"
+        "   WHERE x.message_id = m.id AND x.user_id = $2))))"
+        " ORDER BY id LIMIT $6",
+        "titiii", appid, user_id, openid, since, after, (int64_t)limit);
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = sq_step(s, st)) == 1) {
+        struct chat_msg m;
+        fill_chat(st, &m);
+        cb(arg, &m);
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
+}
+
+/* ------------------------------------------------------------------ push outbox */
+
+#define PUSH_COLS                                                                         \
+    "id, appid, target, user_id, openid, kind, xml, reply_ok, state, attempts, next_at, " \
+    "outcome, created_at, created_ns"
+
+int store_push_insert(struct store *s, struct push_rec *p)
+{
+    sqlite3_stmt *st = sq_query(s,
+                                "INSERT INTO pushes(appid, target, user_id, openid, kind, xml,"
+                                " reply_ok, state, attempts, next_at, lease_until, outcome,"
+                                " created_at, created_ns, done_at) VALUES($1, $2, $3, $4, $5,"
+                                " $6, $7, $8, 0, $9, 0, $10, $11, $12, 0) RETURNING id",
+                                "ttitttiiitii", p->appid, p->target, p->user_id, p->openid, p->kind,
+                                p->xml, (int64_t)p->reply_ok, (int64_t)p->state, p->next_at,
+                                p->outcome, p->created_at, p->created_ns);
+    if (!st)
+        return ERR_SYSTEM;
+    if (sq_step(s, st) != 1)
+        return ERR_SYSTEM;
+    p->id = sqlite3_column_int64(st, 0);
+    sq_done(st);
+    return 0;
+}
+
+static void fill_push(sqlite3_stmt *st, struct push_rec *p)
+{
+    p->id = sqlite3_column_int64(st, 0);
+    sq_col_text(st, 1, p->appid, sizeof(p->appid));
+    sq_col_text(st, 2, p->target, sizeof(p->target));
+    p->user_id = sqlite3_column_int64(st, 3);
+    sq_col_text(st, 4, p->openid, sizeof(p->openid));
+    sq_col_text(st, 5, p->kind, sizeof(p->kind));
+    p->xml = (char *)sqlite3_column_text(st, 6);
+    p->reply_ok = sqlite3_column_int(st, 7);
+    p->state = sqlite3_column_int(st, 8);
+    p->attempts = sqlite3_column_int(st, 9);
+    p->next_at = sqlite3_column_int64(st, 10);
+    sq_col_text(st, 11, p->outcome, sizeof(p->outcome));
+    p->created_at = sqlite3_column_int64(st, 12);
+    p->created_ns = sqlite3_column_int64(st, 13);
+}
+
+static int each_push(struct store *s, sqlite3_stmt *st, store_push_cb cb, void *arg)
+{
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = sq_step(s, st)) == 1) {
+        struct push_rec p;
+        fill_push(st, &p);
+        cb(arg, &p);
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
+}
+
+int store_push_pending(struct store *s, int64_t after, int limit, store_push_cb cb, void *arg)
+{
+    return each_push(s,
+                     sq_query(s,
+                              "SELECT " PUSH_COLS " FROM pushes WHERE state = 0 AND id > $1"
+                              " ORDER BY id LIMIT $2",
+                              "ii", after, (int64_t)limit),
+                     cb, arg);
+}
+
+int store_push_update(struct store *s, int64_t id, int state, int attempts, int64_t next_at,
+                      const char *outcome, int64_t done_at)
+{
+    return EXEC(s,
+                "UPDATE pushes SET state = $2, attempts = $3, next_at = $4, outcome = $5,"
+                " done_at = $6 WHERE id = $1",
+                "iiiiti", id, (int64_t)state, (int64_t)attempts, next_at, outcome, done_at);
+}
+
+struct push_copy {
+    struct push_rec *out;
+    int found;
+};
+
+static void copy_push(void *arg, const struct push_rec *p)
+{
+    struct push_copy *c = arg;
+    *c->out = *p;
+    c->out->xml = xstrdup(p->xml ? p->xml : "");
+    c->found = 1;
+}
+
+int store_push_get(struct store *s, int64_t id, struct push_rec *out)
+{
+    struct push_copy c = {out, 0};
+    int rc = each_push(s, sq_query(s, "SELECT " PUSH_COLS " FROM pushes WHERE id = $1", "i", id),
+                       copy_push, &c);
+    if (rc != 0)
+        return rc;
+    return c.found ? 0 : ERR_NOT_FOUND;
+}
+
+int store_push_list(struct store *s, const char *appid, int64_t before, int limit, store_push_cb cb,
+                    void *arg)
+{
+    return each_push(s,
+                     sq_query(s,
+                              "SELECT " PUSH_COLS " FROM pushes WHERE appid = $1 AND id < $2"
+                              " ORDER BY id DESC LIMIT $3",
+                              "tii", appid, before > 0 ? before : INT64_MAX, (int64_t)limit),
+                     cb, arg);
+}
+
+int store_attempt_insert(struct store *s, const struct push_attempt *a)
+{
+    return EXEC(s,
+                "INSERT INTO push_attempts(push_id, appid, attempt, started_at, duration_ms,"
+                " url, request, http_status, response, outcome, detail)"
+                " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                "itiiittittt", a->push_id, a->appid, (int64_t)a->attempt, a->started_at,
+                a->duration_ms, a->url, a->request, (int64_t)a->http_status, a->response,
+                a->outcome, a->detail);
+}
+
+int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, void *arg)
+{
+    sqlite3_stmt *st = sq_query(s,
+                                "SELECT id, push_id, appid, attempt, started_at, duration_ms,"
+                                " url, request, http_status, response, outcome, detail"
+                                " FROM push_attempts WHERE push_id = $1 ORDER BY id",
+                                "i", push_id);
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = sq_step(s, st)) == 1) {
+        struct push_attempt a;
+        char appid[19];
+        sq_col_text(st, 2, appid, sizeof(appid));
+        a.push_id = sqlite3_column_int64(st, 1);
+        memcpy(a.appid, appid, sizeof(appid));
+        a.attempt = sqlite3_column_int(st, 3);
+        a.started_at = sqlite3_column_int64(st, 4);
+        a.duration_ms = sqlite3_column_int64(st, 5);
+        a.url = (const char *)sqlite3_column_text(st, 6);
+        a.request = (const char *)sqlite3_column_text(st, 7);
+        a.http_status = sqlite3_column_int(st, 8);
+        a.response = (const char *)sqlite3_column_text(st, 9);
+        a.outcome = (const char *)sqlite3_column_text(st, 10);
+        a.detail = (const char *)sqlite3_column_text(st, 11);
+        cb(arg, &a, sqlite3_column_int64(st, 0));
+    }
+    return r < 0 ? ERR_SYSTEM : 0;
+}

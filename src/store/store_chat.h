@@ -1,0 +1,113 @@
+/*
+ * store_chat: followers (the account side of a user), chat messages and the push outbox.
+ * Same conventions as store.h: 0, ERR_NOT_FOUND, ERR_CONFLICT or ERR_SYSTEM.
+ */
+#ifndef LJ_STORE_CHAT_H
+#define LJ_STORE_CHAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+struct follower {
+    char appid[19];
+    char openid[29];
+    int64_t user_id;
+    int subscribed;
+    int64_t subscribe_time;
+    int64_t unsubscribe_time;
+    char subscribe_scene[40];
+    int64_t qr_scene;
+    char qr_scene_str[72];
+    char remark[96];
+    int blacklisted;
+    int64_t blacklisted_at;
+    /* customer-service window: opened at cs_at for cs_ttl seconds, cs_quota sends, cs_used */
+    int64_t cs_at, cs_ttl, cs_quota, cs_used;
+    int64_t typing_until;
+};
+
+/* a chat message. dir 0: user to account, 1: account to user. audience: 0 = user_id only;
+ * for broadcasts (user_id 0): -1 every follower, -2 an openid list, >0 one tag */
+struct chat_msg {
+    int64_t id;
+    char appid[19];
+    int64_t user_id;
+    int dir;
+    char source[16]; /* user, reply, custom, template, mass, system */
+    char msgtype[24];
+    char *body; /* JSON object, owned by the caller (heap) */
+    int64_t msgid;
+    int64_t audience;
+    int64_t created_at;
+};
+
+/* a push waiting in the outbox. state: 0 due, 1 delivered, 2 failed, 3 dropped (no URL) */
+struct push_rec {
+    int64_t id;
+    char appid[19];
+    char target[19]; /* who receives it: the account appid (a component later) */
+    int64_t user_id;
+    char openid[29];
+    char kind[40];
+    char *xml; /* heap */
+    int reply_ok;
+    int state;
+    int attempts;
+    int64_t next_at;
+    char outcome[24];
+    int64_t created_at;
+    int64_t created_ns;
+};
+
+struct push_attempt {
+    int64_t push_id;
+    char appid[19];
+    int attempt;
+    int64_t started_at;
+    int64_t duration_ms;
+    const char *url;
+    const char *request;
+    int http_status;
+    const char *response;
+    const char *outcome;
+    const char *detail;
+};
+
+typedef void (*store_follower_cb)(void *arg, const struct follower *f);
+typedef void (*store_chat_cb)(void *arg, const struct chat_msg *m);
+typedef void (*store_push_cb)(void *arg, const struct push_rec *p);
+typedef void (*store_attempt_cb)(void *arg, const struct push_attempt *a, int64_t id);
+
+int store_follower_get(struct store *s, const char *appid, const char *openid,
+                       struct follower *out);
+int store_follower_by_user(struct store *s, const char *appid, int64_t user_id,
+                           struct follower *out);
+/* inserts or replaces every field */
+int store_follower_put(struct store *s, const struct follower *f);
+/* the accounts a user follows */
+int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb cb, void *arg);
+
+/* sets m->id */
+int store_chat_insert(struct store *s, struct chat_msg *m);
+/* messages of (appid, user) with id > after, oldest first, at most limit; broadcasts to the
+ * user (every follower since they followed, a tag they have, an openid list) included */
+int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
+                    int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg);
+int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_id);
+
+/* sets p->id */
+int store_push_insert(struct store *s, struct push_rec *p);
+/* pushes in state 0 with id > after, oldest first */
+int store_push_pending(struct store *s, int64_t after, int limit, store_push_cb cb, void *arg);
+int store_push_update(struct store *s, int64_t id, int state, int attempts, int64_t next_at,
+                      const char *outcome, int64_t done_at);
+int store_push_get(struct store *s, int64_t id, struct push_rec *out);
+/* pushes of an account, newest first, id < before (0 = from the newest) */
+int store_push_list(struct store *s, const char *appid, int64_t before, int limit, store_push_cb cb,
+                    void *arg);
+int store_attempt_insert(struct store *s, const struct push_attempt *a);
+int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, void *arg);
+
+#endif
