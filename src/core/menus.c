@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "../crypto/crypto.h"
 #include "../store/store.h"
+#include "../store/store_chat.h"
 #include "../store/store_menus.h"
 #include "../util/err.h"
 #include "../util/parse.h"
@@ -278,12 +279,20 @@ int menus_user_menu(struct store *s, const char *appid, const char *openid, int 
     return rc;
 }
 
+/* 0 when openid follows the account now, else ERR_NOT_FOUND (or ERR_SYSTEM) */
+static int following(struct store *s, const char *appid, const char *openid)
+{
+    struct follower f;
+    int rc = store_follower_get(s, appid, openid, &f);
+    return rc == 0 && !f.subscribed ? ERR_NOT_FOUND : rc;
+}
+
 /* the openid of the follower named by user_id: an openid, or a username. ERR_NOT_FOUND when
  * neither names a current follower of the account */
 static int follower_openid(struct store *s, const char *appid, const char *user_id, char openid[29])
 {
     int rc = ERR_NOT_FOUND;
-    if (strlen(user_id) < 29 && (rc = store_menu_follower(s, appid, user_id)) == 0) {
+    if (strlen(user_id) < 29 && (rc = following(s, appid, user_id)) == 0) {
         snprintf(openid, 29, "%s", user_id);
         return 0;
     }
@@ -293,7 +302,7 @@ static int follower_openid(struct store *s, const char *appid, const char *user_
     if ((rc = store_user_get_by_name(s, user_id, &u)) != 0)
         return rc;
     accounts_openid(appid, u.id, openid);
-    return store_menu_follower(s, appid, openid);
+    return following(s, appid, openid);
 }
 
 int menus_trymatch(struct store *s, const char *appid, const char *user_id, struct buf *out)

@@ -127,16 +127,6 @@ int store_menu_tag_exists(struct store *s, const char *appid, int64_t tag_id)
         fill_none, NULL);
 }
 
-int store_menu_follower(struct store *s, const char *appid, const char *openid)
-{
-    return sq_one_row(s,
-                      sq_query(s,
-                               "SELECT 1 FROM followers WHERE appid = $1 AND openid = $2"
-                               " AND subscribed = 1",
-                               "tt", appid, openid),
-                      fill_none, NULL);
-}
-
 int store_menu_last_tag(struct store *s, const char *appid, const char *openid, int64_t *tag_id)
 {
     return sq_one_row(s,

@@ -1,6 +1,6 @@
 /*
- * store_menus: storage of custom menus (table menus) and the follower facts menu matching
- * reads (followers, follower_tags, tags). Same contract as store.h: 0, ERR_NOT_FOUND,
+ * store_menus: storage of custom menus (table menus) and the tag facts menu matching reads
+ * (tags, follower_tags). Same contract as store.h: 0, ERR_NOT_FOUND,
  * ERR_CONFLICT or ERR_SYSTEM.
  */
 #ifndef LJ_STORE_MENUS_H
@@ -38,8 +38,6 @@ int store_menu_delete_conditional(struct store *s, const char *appid, int64_t me
 
 /* 0 when the account has a tag with that id, else ERR_NOT_FOUND */
 int store_menu_tag_exists(struct store *s, const char *appid, int64_t tag_id);
-/* 0 when openid follows the account now, else ERR_NOT_FOUND */
-int store_menu_follower(struct store *s, const char *appid, const char *openid);
 /* the tag most recently put on the follower; ERR_NOT_FOUND when it has none */
 int store_menu_last_tag(struct store *s, const char *appid, const char *openid, int64_t *tag_id);
 
