@@ -45,6 +45,8 @@ struct req {
     int errcode; /* answered errcode, for logs */
 };
 
+/* answers r (returning 0), returns an errcode for the router to answer, or REQ_ASYNC after
+ * handing r on to another http_write/http_defer */
 typedef int (*req_done_fn)(struct req *r, void *arg, int rc);
 
 /* one query parameter, %-decoded into out: length, -1 absent, -2 malformed/too long */

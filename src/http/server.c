@@ -326,7 +326,7 @@ static void on_messages(h2o_multithread_receiver_t *recv, h2o_linklist_t *messag
         if (aj->r) {
             aj->guard->job = NULL;
             int rc = aj->done(aj->r, aj->job.arg, aj->job.rc);
-            if (rc != 0)
+            if (rc != 0 && rc != REQ_ASYNC)
                 http_send_err(aj->r, rc);
         }
         free(aj->job.arg);

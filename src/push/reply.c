@@ -133,8 +133,7 @@ static void interpret(const struct reply_ctx *c, const struct xnode *x, struct r
         return;
     }
     if (rc != 0) {
-        snprintf(r->detail, sizeof(r->detail), "reply of type %s lacks required elements",
-                 type);
+        snprintf(r->detail, sizeof(r->detail), "reply of type %s lacks required elements", type);
         r->kind = REPLY_BAD;
         return;
     }

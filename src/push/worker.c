@@ -33,7 +33,7 @@
 struct delivery {
     struct delivery *next;
     struct delivery *fly_prev, *fly_next; /* the in-flight list */
-    struct push_rec p; /* p.xml is owned */
+    struct push_rec p;                    /* p.xml is owned */
     int attempt;
     CURL *easy;
     struct curl_slist *headers;
@@ -213,8 +213,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
     return n;
 }
 
-static void finish(struct delivery *d, int http_status, const char *outcome,
-                   const char *detail, int retryable, const struct reply *rep)
+static void finish(struct delivery *d, int http_status, const char *outcome, const char *detail,
+                   int retryable, const struct reply *rep)
 {
     atomic_fetch_add(&W.attempts, 1);
     int retry = retryable && d->attempt < MAX_ATTEMPTS;
@@ -271,8 +271,7 @@ static void start(struct delivery *d)
         finish(d, 0, "no_url", "the account has no server URL any more", 0, NULL);
         return;
     }
-    if (deliver_build(&d->acct, d->p.target, d->p.openid, d->p.xml, clock_now(), &d->req) !=
-        0) {
+    if (deliver_build(&d->acct, d->p.target, d->p.openid, d->p.xml, clock_now(), &d->req) != 0) {
         finish(d, 0, "config_error", "the account's EncodingAESKey is not usable", 0, NULL);
         return;
     }
@@ -317,8 +316,8 @@ static void evaluate(struct delivery *d, CURLcode cc, long status)
     } else {
         unsigned char key[32];
         int have_key = msgcrypt_key(d->acct.aes_key, key) == 0;
-        struct reply_ctx c = {d->p.target,  d->acct.server_token,  have_key ? key : NULL,
-                              d->req.mode,  d->p.openid,           d->acct.original_id};
+        struct reply_ctx c = {d->p.target, d->acct.server_token, have_key ? key : NULL,
+                              d->req.mode, d->p.openid,          d->acct.original_id};
         if (!have_key)
             c.mode = MODE_PLAINTEXT;
         struct reply rep;

@@ -112,15 +112,15 @@ static void on_text(void *ud, const XML_Char *s, int len)
     buf_append(&ps->stack[ps->depth - 1]->text, s, (size_t)len);
 }
 
-static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                       const XML_Char *pubid, int has_internal)
+static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                       int has_internal)
 {
     stop(ud);
 }
 
-static void on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
-                      int vlen, const XML_Char *base, const XML_Char *sysid,
-                      const XML_Char *pubid, const XML_Char *notation)
+static void on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value, int vlen,
+                      const XML_Char *base, const XML_Char *sysid, const XML_Char *pubid,
+                      const XML_Char *notation)
 {
     stop(ud);
 }
