@@ -229,7 +229,7 @@ static int rule_text(const cJSON *rule, const char *key, char *out, size_t cap)
     if (!cJSON_IsNumber(it))
         return -1;
     double d = it->valuedouble;
-    if (d == (double)(int64_t)d && d > -9.0e15 && d < 9.0e15)
+    if (d > -9.0e15 && d < 9.0e15 && d == (double)(int64_t)d) /* range first: no UB cast */
         snprintf(out, cap, "%lld", (long long)d);
     else
         snprintf(out, cap, "%s", "x"); /* not an integer: invalid wherever a number is due */
