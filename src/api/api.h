@@ -58,6 +58,14 @@ int api_shorten_gen(struct req *r);
 int api_shorten_fetch(struct req *r);
 int api_shorturl(struct req *r);
 int api_getticket(struct req *r);
+/* api_menus.c: custom menus */
+int api_menu_create(struct req *r);
+int api_menu_get(struct req *r);
+int api_menu_delete(struct req *r);
+int api_menu_addconditional(struct req *r);
+int api_menu_delconditional(struct req *r);
+int api_menu_trymatch(struct req *r);
+int api_menu_selfmenu(struct req *r);
 
 /* api_ops.c */
 int api_healthz(struct req *r);

@@ -31,6 +31,14 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/shorten/fetch", api_shorten_fetch, AUTH_TOKEN, 3, WIRE, 0},
     {M_POST, "/cgi-bin/shorturl", api_shorturl, AUTH_TOKEN, 3, WIRE, 0},
     {M_GET, "/cgi-bin/ticket/getticket", api_getticket, AUTH_TOKEN, 4, WIRE, 0},
+    /* accounts.md §2: custom menus */
+    {M_POST, "/cgi-bin/menu/create", api_menu_create, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/menu/get", api_menu_get, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/menu/delete", api_menu_delete, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/addconditional", api_menu_addconditional, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/delconditional", api_menu_delconditional, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/trymatch", api_menu_trymatch, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/get_current_selfmenu_info", api_menu_selfmenu, AUTH_TOKEN, 1, WIRE, 0},
 
     /* oauth.md: web authorization */
     {M_GET | M_POST, "/sns/oauth2/access_token", api_sns_access_token, AUTH_NONE, 0, WIRE, 0},

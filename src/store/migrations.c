@@ -99,6 +99,11 @@ const char *const store_migrations[] = {
     "CREATE UNIQUE INDEX short_urls_long ON short_urls(appid, long_url);"
     "CREATE TABLE js_tickets(appid TEXT NOT NULL, type TEXT NOT NULL, ticket TEXT NOT NULL,"
     " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(appid, type));",
+    /* 5: custom menus: each account's default menu and its conditional menus */
+    "CREATE TABLE menus(menuid INTEGER PRIMARY KEY, appid TEXT NOT NULL,"
+    " conditional INTEGER NOT NULL, tag_id INTEGER NOT NULL, platform INTEGER NOT NULL,"
+    " buttons TEXT NOT NULL, domains TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE INDEX menus_account ON menus(appid, conditional, menuid);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

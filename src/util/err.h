@@ -58,6 +58,30 @@
     X(SHORTEN_TOO_LONG, 9410010, "long_data exceeds the length limit")                        \
     X(SHORTEN_BAD_EXPIRE, 9410011, "expire_seconds exceeds the limit")                        \
     X(SHORTEN_NOT_FOUND, 9410012, "short_key not exist, expired or not of this account")      \
+    X(MENU_BUTTON_SIZE, 40016, "invalid button size")                                         \
+    X(MENU_BUTTON_TYPE, 40017, "invalid button type")                                         \
+    X(MENU_BUTTON_NAME, 40018, "invalid button name size")                                    \
+    X(MENU_BUTTON_KEY, 40019, "invalid button key size")                                      \
+    X(MENU_BUTTON_URL, 40020, "invalid button url size")                                      \
+    X(MENU_SUB_LEVEL, 40022, "invalid sub_menu level")                                        \
+    X(MENU_SUB_SIZE, 40023, "invalid sub button size")                                        \
+    X(MENU_SUB_TYPE, 40024, "invalid sub button type")                                        \
+    X(MENU_SUB_NAME, 40025, "invalid sub button name size")                                   \
+    X(MENU_SUB_KEY, 40026, "invalid sub button key size")                                     \
+    X(MENU_SUB_URL, 40027, "invalid sub button url size")                                     \
+    X(MENU_SUB_URL_DOMAIN, 40054, "invalid sub button url domain")                            \
+    X(MENU_URL_DOMAIN, 40055, "invalid button url domain")                                    \
+    X(MENU_MEDIA_ID_SIZE, 40118, "invalid media_id size")                                     \
+    X(WEAPP_PAGEPATH, 40165, "invalid weapp pagepath")                                        \
+    X(WEAPP_APPID, 40166, "invalid weapp appid")                                              \
+    X(MENU_NOT_EXIST, 46003, "menu no exist")                                                 \
+    X(INVALID_TAG_ID, 45159, "invalid tag id")                                                \
+    X(MENU_NOT_CONDITIONAL, 65301, "this menu is not conditionalmenu")                        \
+    X(MENU_NO_SUCH_USER, 65302, "no such user")                                               \
+    X(MENU_NO_DEFAULT, 65303, "there is no selfmenu, please create selfmenu first")           \
+    X(MENU_RULE_EMPTY, 65304, "match rule empty")                                             \
+    X(MENU_DOMAIN_LIMIT, 65316, "domain count reach limit")                                   \
+    X(MENU_RULE_PRIVACY, 65320, "matchrule on sex, region or language is not supported")      \
     X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                          \
     X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")            \
     X(NOT_FOUND, 404, "not found")                                                            \
