@@ -51,6 +51,23 @@ int api_clear_quota_v2(struct req *r);
 int api_quota_get(struct req *r);
 int api_quota_clear(struct req *r);
 
+/* api_user.c: followers, user info, tags and the blacklist */
+int api_user_get(struct req *r);
+int api_user_info(struct req *r);
+int api_user_batchget(struct req *r);
+int api_user_updateremark(struct req *r);
+int api_user_tag_get(struct req *r);
+int api_tags_create(struct req *r);
+int api_tags_get(struct req *r);
+int api_tags_update(struct req *r);
+int api_tags_delete(struct req *r);
+int api_tags_batchtagging(struct req *r);
+int api_tags_batchuntagging(struct req *r);
+int api_tags_getidlist(struct req *r);
+int api_tags_getblacklist(struct req *r);
+int api_tags_batchblacklist(struct req *r);
+int api_tags_batchunblacklist(struct req *r);
+
 /* api_ops.c */
 int api_healthz(struct req *r);
 int api_metrics(struct req *r);
