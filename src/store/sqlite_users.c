@@ -27,13 +27,50 @@ static int each_openid(struct store *s, sqlite3_stmt *st, store_openid_cb cb, vo
 
 /* ------------------------------------------------------------------ followers, blacklist */
 
+/*
+ * Counting a million followers takes tens of milliseconds, and every page of user/get
+ * carries the total. The last count per thread is kept while the database is unchanged:
+ * PRAGMA data_version moves with every commit of another connection, and
+ * sqlite3_total_changes64() with every change made on this one.
+ */
+struct count_memo {
+    sqlite3 *db;
+    const char *sql;
+    int64_t data_version, changes;
+    char appid[19];
+    int64_t value;
+};
+static _Thread_local struct count_memo memo;
+
+/* runs a COUNT(*) query of one appid parameter, or answers the memo of an unchanged database */
+static int memo_count(struct store *s, const char *sql, const char *appid, int64_t *out)
+{
+    int64_t version = 0, changes = sqlite3_total_changes64(s->db);
+    int rc = sq_one_row(s, sq_query(s, "PRAGMA data_version", ""), fill_i64, &version);
+    if (rc != 0)
+        return rc;
+    if (memo.db == s->db && memo.sql == sql && memo.data_version == version &&
+        memo.changes == changes && strcmp(memo.appid, appid) == 0) {
+        *out = memo.value;
+        return 0;
+    }
+    rc = sq_one_row(s, sq_query(s, sql, "t", appid), fill_i64, out);
+    size_t n = strlen(appid);
+    if (rc == 0 && n < sizeof(memo.appid)) {
+        memo = (struct count_memo){s->db, sql, version, changes, "", *out};
+        memcpy(memo.appid, appid, n + 1);
+    }
+    return rc;
+}
+
+static const char count_fans[] =
+    "SELECT COUNT(*) FROM followers WHERE appid = $1 AND subscribed = 1";
+static const char count_black[] =
+    "SELECT COUNT(*) FROM followers WHERE appid = $1 AND blacklisted = 1";
+
 int store_fan_count(struct store *s, const char *appid, int64_t *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
-                               "SELECT COUNT(*) FROM followers WHERE appid = $1 AND subscribed = 1",
-                               "t", appid),
-                      fill_i64, out);
+    return memo_count(s, count_fans, appid, out);
 }
 
 int store_fan_page(struct store *s, const char *appid, const char *after, int limit,
@@ -49,11 +86,7 @@ int store_fan_page(struct store *s, const char *appid, const char *after, int li
 
 int store_black_count(struct store *s, const char *appid, int64_t *out)
 {
-    return sq_one_row(
-        s,
-        sq_query(s, "SELECT COUNT(*) FROM followers WHERE appid = $1 AND blacklisted = 1", "t",
-                 appid),
-        fill_i64, out);
+    return memo_count(s, count_black, appid, out);
 }
 
 int store_black_page(struct store *s, const char *appid, const char *after, int limit,

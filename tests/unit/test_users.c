@@ -240,6 +240,10 @@ Test(users, follower_pages_walk_in_openid_order_and_skip_non_followers, .init = 
     cr_assert_eq(p.count, 0);
     cr_assert_eq(users_followers(s, acct.appid, "not-an-openid", collect, &rest, &p),
                  ERR_INVALID_OPENID);
+    char late[29];
+    add_user(acct.appid, 1, late);
+    cr_assert_eq(users_followers(s, acct.appid, "", collect, &rest, &p), 0);
+    cr_assert_eq(p.total, 6, "the total follows every change");
 }
 
 /* ---------------------------------------------------------------- tags */
