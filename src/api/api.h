@@ -89,6 +89,19 @@ int api_admin_ids(struct req *r);
 int api_admin_clock_get(struct req *r);
 int api_admin_clock_advance(struct req *r);
 
+/* api_server.c: an account's message server and its push log (operator) */
+int api_admin_accounts_server(struct req *r);
+int api_admin_pushes(struct req *r);
+
+/* api_chat.c: the user side of messaging */
+int api_client_accounts(struct req *r);
+int api_client_chats(struct req *r);
+int api_client_follow(struct req *r);
+int api_client_unfollow(struct req *r);
+int api_client_send(struct req *r);
+int api_client_location(struct req *r);
+int api_client_messages(struct req *r);
+
 /* api_client.c */
 int api_client_login(struct req *r);
 int api_client_logout(struct req *r);

@@ -31,7 +31,12 @@ void render_account(struct buf *b, const struct account *a, int with_secret)
     kv(b, "avatar", a->avatar, 1);
     kv(b, "open_appid", a->open_appid, 1);
     kv(b, "server_url", a->server_url, 1);
+    if (with_secret) {
+        kv(b, "server_token", a->server_token, 1);
+        kv(b, "encoding_aes_key", a->aes_key, 1);
+    }
     kv(b, "msg_mode", a->msg_mode, 1);
+    buf_printf(b, ",\"location_report\":%d", a->location_report);
     kv(b, "ip_whitelist", a->ip_whitelist, 1);
     kv(b, "oauth_domain", a->oauth_domain, 1);
     buf_printf(b, ",\"created_at\":%lld}", (long long)a->created_at);

@@ -5,7 +5,9 @@
 #include "cli.h"
 #include "../api/api.h"
 #include "../core/accounts.h"
+#include "../core/chatwait.h"
 #include "../core/clock.h"
+#include "../push/worker.h"
 #include "../core/demo.h"
 #include "../core/quota.h"
 #include "../core/tokens.h"
@@ -158,10 +160,17 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     router_init(&ro);
+    chatwait_start();
+    if (push_worker_start(cfg.data_dir) != 0) {
+        fprintf(stderr, "lianjie: cannot start the push worker\n");
+        return 1;
+    }
     pthread_t tid;
     pthread_create(&tid, NULL, maintenance, NULL);
     pthread_detach(tid);
     int rc = http_serve(&cfg);
+    push_worker_stop();
+    chatwait_stop();
     writer_run_sync(quota_flush_run, NULL, NULL);
     return rc;
 }

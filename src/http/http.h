@@ -45,6 +45,8 @@ struct req {
     int errcode; /* answered errcode, for logs */
 };
 
+/* answers r (returning 0), returns an errcode for the router to answer, or REQ_ASYNC after
+ * handing r on to another http_write/http_defer */
 typedef int (*req_done_fn)(struct req *r, void *arg, int rc);
 
 /* one query parameter, %-decoded into out: length, -1 absent, -2 malformed/too long */
@@ -78,6 +80,15 @@ void http_redirect(struct req *r, const char *location);
  */
 int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
                req_done_fn done);
+
+/*
+ * Answers later, from any thread: the handler returns REQ_ASYNC, and whoever holds the handle
+ * calls http_async_finish() exactly once; then done(r, arg, rc) runs on this loop (not if the
+ * client went away). arg must be heap memory; it is freed after done.
+ */
+struct http_async;
+struct http_async *http_defer(struct req *r, void *arg, req_done_fn done);
+void http_async_finish(struct http_async *a, int rc);
 
 struct http_config {
     const char *listen_host;

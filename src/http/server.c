@@ -326,7 +326,7 @@ static void on_messages(h2o_multithread_receiver_t *recv, h2o_linklist_t *messag
         if (aj->r) {
             aj->guard->job = NULL;
             int rc = aj->done(aj->r, aj->job.arg, aj->job.rc);
-            if (rc != 0)
+            if (rc != 0 && rc != REQ_ASYNC)
                 http_send_err(aj->r, rc);
         }
         free(aj->job.arg);
@@ -350,6 +350,27 @@ int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), voi
     aj->guard->job = aj;
     writer_submit(&aj->job);
     return REQ_ASYNC;
+}
+
+struct http_async *http_defer(struct req *r, void *arg, req_done_fn done)
+{
+    h2o_req_t *h = r->h;
+    struct async_job *aj = xcalloc(1, sizeof(*aj));
+    aj->job.complete = async_complete;
+    aj->job.arg = arg;
+    aj->thr = r->thr;
+    aj->r = r;
+    aj->done = done;
+    aj->guard = h2o_mem_alloc_shared(&h->pool, sizeof(struct guard), guard_dispose);
+    aj->guard->job = aj;
+    return (struct http_async *)aj;
+}
+
+void http_async_finish(struct http_async *a, int rc)
+{
+    struct async_job *aj = (struct async_job *)a;
+    aj->job.rc = rc;
+    async_complete(&aj->job);
 }
 
 /* ------------------------------------------------------------------ intake */

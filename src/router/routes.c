@@ -79,6 +79,8 @@ const struct route routes[] = {
     {M_POST, "/admin/v1/users", api_admin_users_create, AUTH_OPERATOR, 0, 0, 0},
     {M_POST, "/admin/v1/users/password", api_admin_users_password, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/ids", api_admin_ids, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/accounts/server", api_admin_accounts_server, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/pushes", api_admin_pushes, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/clock", api_admin_clock_get, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
     {M_POST, "/admin/v1/clock", api_admin_clock_advance, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
 
@@ -89,6 +91,13 @@ const struct route routes[] = {
     {M_GET, "/client/v1/demo/users", api_client_demo_users, AUTH_NONE, 0, R_DEMO, 0},
     {M_POST, "/client/v1/demo/login", api_client_demo_login, AUTH_NONE, 0, R_DEMO, 0},
     {M_POST, "/client/v1/qrconnect/confirm", api_client_qrconnect_confirm, AUTH_CLIENT, 0, 0, 0},
+    {M_GET, "/client/v1/accounts", api_client_accounts, AUTH_CLIENT, 0, 0, 0},
+    {M_GET, "/client/v1/chats", api_client_chats, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/follow", api_client_follow, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/unfollow", api_client_unfollow, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/location", api_client_location, AUTH_CLIENT, 0, 0, 0},
+    {M_GET, "/client/v1/messages", api_client_messages, AUTH_CLIENT, 0, 0, 0},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

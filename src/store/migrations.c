@@ -42,6 +42,7 @@ const char *const store_migrations[] = {
     " redirect_uri TEXT NOT NULL, state TEXT NOT NULL, user_id INTEGER NOT NULL,"
     " status INTEGER NOT NULL, code TEXT NOT NULL, expires_at INTEGER NOT NULL);",
     /* 3: followers, tags, chats and the push outbox (messaging) */
+    "ALTER TABLE accounts ADD COLUMN location_report INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE followers(appid TEXT NOT NULL, openid TEXT NOT NULL,"
     " user_id INTEGER NOT NULL, subscribed INTEGER NOT NULL,"
     " subscribe_time INTEGER NOT NULL, unsubscribe_time INTEGER NOT NULL,"

@@ -38,6 +38,7 @@ struct account {
     char msg_mode[16];       /* "plaintext" | "compatible" | "safe" */
     char ip_whitelist[1024]; /* comma separated; "" = any */
     char oauth_domain[256];  /* web authorization domain: host or host:port; "" = none */
+    int location_report;     /* LOCATION events: 0 off, 1 on entering a chat, 2 every 5 s */
     int64_t created_at;
 };
 

@@ -203,7 +203,7 @@ int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg
 
 #define ACCOUNT_COLS                                                                    \
     "appid, secret, original_id, name, type, verified, avatar, open_appid, server_url," \
-    " server_token, aes_key, msg_mode, ip_whitelist, created_at, oauth_domain"
+    " server_token, aes_key, msg_mode, ip_whitelist, created_at, oauth_domain, location_report"
 
 static void fill_account(sqlite3_stmt *st, void *out)
 {
@@ -223,16 +223,18 @@ static void fill_account(sqlite3_stmt *st, void *out)
     sq_col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
     a->created_at = sqlite3_column_int64(st, 13);
     sq_col_text(st, 14, a->oauth_domain, sizeof(a->oauth_domain));
+    a->location_report = sqlite3_column_int(st, 15);
 }
 
 int store_account_insert(struct store *s, const struct account *a)
 {
     return EXEC(s,
                 "INSERT INTO accounts(" ACCOUNT_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8,"
-                " $9, $10, $11, $12, $13, $14, $15)",
-                "tttttitttttttit", a->appid, a->secret, a->original_id, a->name, a->type,
+                " $9, $10, $11, $12, $13, $14, $15, $16)",
+                "tttttitttttttiti", a->appid, a->secret, a->original_id, a->name, a->type,
                 (int64_t)a->verified, a->avatar, a->open_appid, a->server_url, a->server_token,
-                a->aes_key, a->msg_mode, a->ip_whitelist, a->created_at, a->oauth_domain);
+                a->aes_key, a->msg_mode, a->ip_whitelist, a->created_at, a->oauth_domain,
+                (int64_t)a->location_report);
 }
 
 int store_account_get(struct store *s, const char *appid, struct account *out)
@@ -262,11 +264,11 @@ int store_account_update(struct store *s, const struct account *a)
     int rc = EXEC(s,
                   "UPDATE accounts SET secret = $2, name = $3, type = $4, verified = $5,"
                   " avatar = $6, open_appid = $7, server_url = $8, server_token = $9,"
-                  " aes_key = $10, msg_mode = $11, ip_whitelist = $12, oauth_domain = $13"
-                  " WHERE appid = $1",
-                  "ttttitttttttt", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
+                  " aes_key = $10, msg_mode = $11, ip_whitelist = $12, oauth_domain = $13,"
+                  " location_report = $14 WHERE appid = $1",
+                  "ttttitttttttti", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
                   a->avatar, a->open_appid, a->server_url, a->server_token, a->aes_key, a->msg_mode,
-                  a->ip_whitelist, a->oauth_domain);
+                  a->ip_whitelist, a->oauth_domain, (int64_t)a->location_report);
     if (rc == 0 && sqlite3_changes(s->db) == 0)
         return ERR_NOT_FOUND;
     return rc;

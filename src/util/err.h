@@ -33,6 +33,14 @@
     X(CODE_EXPIRED, 42003, "code expired")                                                    \
     X(REQUIRE_GET, 43001, "require GET method")                                               \
     X(REQUIRE_POST, 43002, "require POST method")                                             \
+    X(INVALID_MSGTYPE, 40008, "invalid message type")                                         \
+    X(REQUIRE_SUBSCRIBE, 43004, "require subscribe")                                          \
+    X(REQUIRE_UNBLACKLIST, 43019, "require remove blacklist")                                 \
+    X(CONTENT_TOO_LONG, 45002, "content size out of limit")                                   \
+    X(RESPONSE_OUT_OF_TIME, 45015, "response out of time limit or subscription is canceled")  \
+    X(RESPONSE_COUNT_LIMIT, 45047, "out of response count limit")                             \
+    X(TYPING_NO_INTERACTION, 45080, "no interaction in the last 30 seconds, typing refused")  \
+    X(TYPING_REPEATED, 45081, "already typing")                                               \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
     X(DAILY_QUOTA, 45009, "reach max api daily quota limit")                                  \
     X(MINUTE_QUOTA, 45011, "api minute-quota reach limit, must slower, retry next minute")    \

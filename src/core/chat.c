@@ -1,0 +1,259 @@
+/*
+ * chat: see chat.h.
+ */
+#include "chat.h"
+#include "accounts.h"
+#include "chatwait.h"
+#include "clock.h"
+#include "../push/outbox.h"
+#include "../push/worker.h"
+#include "../push/xml.h"
+#include "../store/store.h"
+#include "../store/store_chat.h"
+#include "../util/err.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MSGID_BASE      24000000000000000LL
+#define WIN_MESSAGE_TTL (48 * 3600)
+#define WIN_MESSAGE_MAX 5
+#define WIN_SHORT_TTL   60
+#define WIN_SHORT_MAX   3
+
+int64_t chat_msgid(int64_t message_id)
+{
+    return MSGID_BASE + message_id;
+}
+
+int chat_follower(struct store *s, const char *appid, int64_t user_id, struct follower *f)
+{
+    int rc = store_follower_by_user(s, appid, user_id, f);
+    if (rc == ERR_NOT_FOUND) {
+        memset(f, 0, sizeof(*f));
+        snprintf(f->appid, sizeof(f->appid), "%s", appid);
+        accounts_openid(appid, user_id, f->openid);
+        f->user_id = user_id;
+        return 0;
+    }
+    return rc;
+}
+
+static void open_window(struct follower *f, enum cs_window w, int64_t now)
+{
+    int64_t ttl = w == WIN_MESSAGE ? WIN_MESSAGE_TTL : WIN_SHORT_TTL;
+    int64_t quota = w == WIN_MESSAGE ? WIN_MESSAGE_MAX : WIN_SHORT_MAX;
+    if (w == WIN_NONE)
+        return;
+    /* a tap does not shorten an open 48-hour window */
+    if (w == WIN_SHORT && f->cs_ttl == WIN_MESSAGE_TTL && f->cs_at + f->cs_ttl > now &&
+        f->cs_used < f->cs_quota)
+        return;
+    f->cs_at = now;
+    f->cs_ttl = ttl;
+    f->cs_quota = quota;
+    f->cs_used = 0;
+}
+
+static void subscribe(struct follower *f, const struct user_act *a, int64_t now)
+{
+    f->subscribed = 1;
+    f->subscribe_time = now;
+    f->qr_scene = 0;
+    f->qr_scene_str[0] = 0;
+    if (a->kind == ACT_SCAN) {
+        snprintf(f->subscribe_scene, sizeof(f->subscribe_scene), "ADD_SCENE_QR_CODE");
+        f->qr_scene = a->scene_str[0] ? 0 : a->scene_id;
+        snprintf(f->qr_scene_str, sizeof(f->qr_scene_str), "%s", a->scene_str);
+    } else {
+        snprintf(f->subscribe_scene, sizeof(f->subscribe_scene), "ADD_SCENE_SEARCH");
+    }
+}
+
+/* the scene of a scanned code as EventKey text */
+static void scene_text(const struct user_act *a, char *out, size_t cap)
+{
+    if (a->scene_str[0])
+        snprintf(out, cap, "%s", a->scene_str);
+    else
+        snprintf(out, cap, "%" PRId64, a->scene_id);
+}
+
+static void event_xml(struct buf *b, const struct account *acct, const struct follower *f,
+                      int64_t now, const char *event, const char *tail)
+{
+    push_xml_head(b, acct, f->openid, now, "event");
+    xml_cdata(b, "Event", event);
+    buf_puts(b, tail);
+    xml_end(b);
+}
+
+/* follow, unfollow and scan: the follower row and the event */
+static int follow_change(struct store *s, const struct account *acct, struct follower *f,
+                         struct user_act *a, int64_t now)
+{
+    struct buf b = BUF_INIT;
+    char key[96], tail[512];
+    const char *event = NULL;
+    tail[0] = 0;
+    if (a->kind == ACT_UNFOLLOW) {
+        if (!f->subscribed)
+            return 0;
+        f->subscribed = 0;
+        f->unsubscribe_time = now;
+        event = "unsubscribe";
+        snprintf(tail, sizeof(tail), "<EventKey><![CDATA[]]></EventKey>");
+    } else if (!f->subscribed) {
+        subscribe(f, a, now);
+        a->followed_now = 1;
+        event = "subscribe";
+        scene_text(a, key, sizeof(key));
+        if (a->kind == ACT_SCAN)
+            snprintf(tail, sizeof(tail),
+                     "<EventKey><![CDATA[qrscene_%s]]></EventKey><Ticket><![CDATA[%s]]></Ticket>",
+                     key, a->ticket);
+        else
+            snprintf(tail, sizeof(tail), "<EventKey><![CDATA[]]></EventKey>");
+        open_window(f, WIN_SHORT, now);
+    } else if (a->kind == ACT_SCAN) {
+        event = "SCAN";
+        scene_text(a, key, sizeof(key));
+        snprintf(tail, sizeof(tail),
+                 "<EventKey><![CDATA[%s]]></EventKey><Ticket><![CDATA[%s]]></Ticket>", key,
+                 a->ticket);
+        open_window(f, WIN_SHORT, now);
+    } else {
+        return 0; /* already following */
+    }
+    int rc = store_follower_put(s, f);
+    if (rc == 0) {
+        event_xml(&b, acct, f, now, event, tail);
+        rc = push_enqueue(s, acct, f->user_id, f->openid, event, b.ptr,
+                          strcmp(event, "unsubscribe") != 0);
+    }
+    buf_release(&b);
+    return rc;
+}
+
+static int user_message(struct store *s, const struct account *acct, struct follower *f,
+                        struct user_act *a, int64_t now)
+{
+    struct chat_msg m = {0};
+    snprintf(m.appid, sizeof(m.appid), "%s", acct->appid);
+    snprintf(m.source, sizeof(m.source), "user");
+    snprintf(m.msgtype, sizeof(m.msgtype), "%s", a->msgtype);
+    m.user_id = f->user_id;
+    m.body = a->body;
+    m.created_at = now;
+    int rc = store_chat_insert(s, &m);
+    if (rc != 0)
+        return rc;
+    a->message_id = m.id;
+    struct buf b = BUF_INIT;
+    push_xml_head(&b, acct, f->openid, now, a->msgtype);
+    buf_puts(&b, a->xml_tail);
+    xml_num(&b, "MsgId", chat_msgid(m.id));
+    xml_end(&b);
+    rc = push_enqueue(s, acct, f->user_id, f->openid, a->msgtype, b.ptr, a->reply_ok);
+    buf_release(&b);
+    return rc;
+}
+
+int chat_user_act_run(struct store *s, void *arg)
+{
+    struct user_act *a = arg;
+    struct account acct;
+    struct follower f;
+    int64_t now = clock_now();
+    int rc = store_account_get(s, a->appid, &acct);
+    if (rc == 0)
+        rc = chat_follower(s, a->appid, a->user_id, &f);
+    if (rc != 0)
+        return rc;
+    snprintf(a->openid, sizeof(a->openid), "%s", f.openid);
+    if (a->kind == ACT_FOLLOW || a->kind == ACT_UNFOLLOW || a->kind == ACT_SCAN)
+        return follow_change(s, &acct, &f, a, now);
+    if (!f.subscribed)
+        return ERR_REQUIRE_SUBSCRIBE;
+    open_window(&f, a->window, now);
+    if (a->window != WIN_NONE && (rc = store_follower_put(s, &f)) != 0)
+        return rc;
+    if (a->kind == ACT_MESSAGE)
+        return user_message(s, &acct, &f, a, now);
+    struct buf b = BUF_INIT;
+    event_xml(&b, &acct, &f, now, a->event, a->xml_tail);
+    rc = push_enqueue(s, &acct, f.user_id, f.openid, a->event, b.ptr, a->reply_ok);
+    buf_release(&b);
+    return rc;
+}
+
+void chat_user_act_after(void *arg)
+{
+    struct user_act *a = arg;
+    push_worker_kick();
+    chatwait_notify(a->user_id);
+}
+
+/* ------------------------------------------------------------------ account to user */
+
+static int check_window(struct store *s, struct follower *f, int64_t now)
+{
+    if (!f->subscribed)
+        return ERR_REQUIRE_SUBSCRIBE;
+    if (f->blacklisted)
+        return ERR_REQUIRE_UNBLACKLIST;
+    if (f->cs_ttl == 0 || now >= f->cs_at + f->cs_ttl)
+        return ERR_RESPONSE_OUT_OF_TIME;
+    if (f->cs_used >= f->cs_quota)
+        return ERR_RESPONSE_COUNT_LIMIT;
+    f->cs_used++;
+    return store_follower_put(s, f);
+}
+
+static int find_follower(struct store *s, struct account_msg *m, struct follower *f)
+{
+    int rc;
+    if (m->openid[0]) {
+        rc = store_follower_get(s, m->appid, m->openid, f);
+        if (rc == ERR_NOT_FOUND)
+            return ERR_INVALID_OPENID;
+    } else {
+        rc = store_follower_by_user(s, m->appid, m->user_id, f);
+    }
+    if (rc == 0) {
+        m->user_id = f->user_id;
+        snprintf(m->openid, sizeof(m->openid), "%s", f->openid);
+    }
+    return rc;
+}
+
+int chat_account_send_run(struct store *s, void *arg)
+{
+    struct account_msg *m = arg;
+    struct follower f;
+    int64_t now = clock_now();
+    int rc = find_follower(s, m, &f);
+    if (rc == 0 && m->check_window)
+        rc = check_window(s, &f, now);
+    if (rc != 0)
+        return rc;
+    struct chat_msg c = {0};
+    snprintf(c.appid, sizeof(c.appid), "%s", m->appid);
+    snprintf(c.source, sizeof(c.source), "%s", m->source);
+    snprintf(c.msgtype, sizeof(c.msgtype), "%s", m->msgtype);
+    c.user_id = m->user_id;
+    c.dir = 1;
+    c.body = m->body;
+    c.msgid = m->msgid;
+    c.created_at = now;
+    rc = store_chat_insert(s, &c);
+    m->message_id = c.id;
+    return rc;
+}
+
+void chat_account_send_after(void *arg)
+{
+    struct account_msg *m = arg;
+    chatwait_notify(m->user_id);
+}

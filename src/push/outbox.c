@@ -1,0 +1,40 @@
+/*
+ * outbox: see outbox.h.
+ */
+#include "outbox.h"
+#include "xml.h"
+#include "../core/clock.h"
+#include "../store/store.h"
+#include "../store/store_chat.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void push_xml_head(struct buf *b, const struct account *a, const char *openid, int64_t now,
+                   const char *msgtype)
+{
+    xml_begin(b);
+    xml_cdata(b, "ToUserName", a->original_id);
+    xml_cdata(b, "FromUserName", openid);
+    xml_num(b, "CreateTime", now);
+    xml_cdata(b, "MsgType", msgtype);
+}
+
+int push_enqueue(struct store *s, const struct account *a, int64_t user_id, const char *openid,
+                 const char *kind, const char *xml, int reply_ok)
+{
+    if (!a->server_url[0])
+        return 0;
+    struct push_rec p = {0};
+    snprintf(p.appid, sizeof(p.appid), "%s", a->appid);
+    snprintf(p.target, sizeof(p.target), "%s", a->appid);
+    snprintf(p.openid, sizeof(p.openid), "%s", openid);
+    snprintf(p.kind, sizeof(p.kind), "%s", kind);
+    snprintf(p.outcome, sizeof(p.outcome), "pending");
+    p.user_id = user_id;
+    p.xml = (char *)xml;
+    p.reply_ok = reply_ok;
+    p.created_at = clock_now();
+    p.created_ns = clock_mono_ns();
+    return store_push_insert(s, &p);
+}

@@ -1,0 +1,22 @@
+/*
+ * outbox: pushes waiting for the delivery worker. push_enqueue runs inside the writer job of
+ * the action that causes the push, so the push commits with it (or not at all).
+ */
+#ifndef LJ_OUTBOX_H
+#define LJ_OUTBOX_H
+
+#include <stdint.h>
+
+#include "../util/buf.h"
+
+struct store;
+struct account;
+
+/* starts the XML of a push: <xml> and the four common elements */
+void push_xml_head(struct buf *b, const struct account *a, const char *openid, int64_t now,
+                   const char *msgtype);
+/* queues a push of xml for a's server; does nothing when a has no server URL */
+int push_enqueue(struct store *s, const struct account *a, int64_t user_id, const char *openid,
+                 const char *kind, const char *xml, int reply_ok);
+
+#endif

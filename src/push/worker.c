@@ -1,0 +1,435 @@
+/*
+ * worker: see worker.h.
+ *
+ *   outbox (state 0) --fetch--> ready --start--> in flight --done--> record attempt
+ *                                 ^                                   |
+ *                                 +------ retry (attempts < 3) -------+
+ */
+#include "worker.h"
+#include "deliver.h"
+#include "reply.h"
+#include "../core/chat.h"
+#include "../core/clock.h"
+#include "../crypto/msgcrypt.h"
+#include "../store/store.h"
+#include "../store/store_chat.h"
+#include "../store/writer.h"
+#include "../util/log.h"
+#include "../util/xalloc.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_ATTEMPTS   3
+#define TIMEOUT_MS     5000L
+#define MAX_INFLIGHT   256
+#define MAX_RESPONSE   (1024 * 1024)
+#define KEEP_RESPONSE  (64 * 1024)
+#define FAILURE_NOTICE "该公众号暂时无法提供服务，请稍后再试"
+
+struct delivery {
+    struct delivery *next;
+    struct delivery *fly_prev, *fly_next; /* the in-flight list */
+    struct push_rec p;                    /* p.xml is owned */
+    int attempt;
+    CURL *easy;
+    struct curl_slist *headers;
+    struct push_request req;
+    struct buf resp;
+    struct account acct;
+    int64_t started_at;
+    int64_t t0_ns;
+};
+
+static struct {
+    CURLM *multi;
+    struct store *rd;
+    pthread_t thread;
+    atomic_int running;
+    atomic_int kicked;
+    int64_t max_seen;
+    struct delivery *ready, *ready_tail;
+    struct delivery *flying;
+    int inflight;
+    int queued;
+    _Atomic uint64_t attempts, delivered, failed, replies;
+} W;
+
+void push_worker_kick(void)
+{
+    atomic_store(&W.kicked, 1);
+    if (W.multi)
+        curl_multi_wakeup(W.multi);
+}
+
+void push_worker_stats(struct push_stats *out)
+{
+    out->attempts = atomic_load(&W.attempts);
+    out->delivered = atomic_load(&W.delivered);
+    out->failed = atomic_load(&W.failed);
+    out->replies = atomic_load(&W.replies);
+}
+
+static void enqueue(struct delivery *d)
+{
+    d->next = NULL;
+    if (W.ready_tail)
+        W.ready_tail->next = d;
+    else
+        W.ready = d;
+    W.ready_tail = d;
+    W.queued++;
+}
+
+static void on_pending(void *arg, const struct push_rec *p)
+{
+    struct delivery *d = xcalloc(1, sizeof(*d));
+    d->p = *p;
+    d->p.xml = xstrdup(p->xml ? p->xml : "");
+    d->attempt = p->attempts;
+    if (p->id > W.max_seen)
+        W.max_seen = p->id;
+    enqueue(d);
+}
+
+static void fetch(void)
+{
+    int room = 4 * MAX_INFLIGHT - W.queued - W.inflight;
+    if (room <= 0)
+        return;
+    atomic_store(&W.kicked, 0);
+    if (store_push_pending(W.rd, W.max_seen, room, on_pending, NULL) != 0)
+        log_error("push", "cannot read the outbox");
+}
+
+static void free_delivery(struct delivery *d)
+{
+    deliver_release(&d->req);
+    buf_release(&d->resp);
+    curl_slist_free_all(d->headers);
+    free(d->p.xml);
+    free(d);
+}
+
+/* ------------------------------------------------------------------ recording */
+
+struct record {
+    struct wjob job;
+    struct push_attempt a;
+    char *url, *request, *response;
+    char outcome[24];
+    char detail[256];
+    int state;
+    int has_msg;
+    struct account_msg msg;
+};
+
+static int record_run(struct store *s, void *arg)
+{
+    struct record *r = arg;
+    r->a.url = r->url;
+    r->a.request = r->request;
+    r->a.response = r->response;
+    r->a.outcome = r->outcome;
+    r->a.detail = r->detail;
+    int rc = store_attempt_insert(s, &r->a);
+    if (rc == 0)
+        rc = store_push_update(s, r->a.push_id, r->state, r->a.attempt, 0, r->outcome,
+                               r->state == 0 ? 0 : clock_now());
+    if (rc == 0 && r->has_msg && chat_account_send_run(s, &r->msg) != 0)
+        r->has_msg = 0; /* the user left meanwhile: the attempt still counts */
+    return rc;
+}
+
+static void record_after(void *arg)
+{
+    struct record *r = arg;
+    if (r->has_msg)
+        chat_account_send_after(&r->msg);
+}
+
+static void record_complete(struct wjob *job)
+{
+    struct record *r = (struct record *)job;
+    if (job->rc != 0)
+        log_error("push", "cannot record attempt %d of push %lld", r->a.attempt,
+                  (long long)r->a.push_id);
+    free(r->url);
+    free(r->request);
+    free(r->response);
+    free(r);
+}
+
+static void set_msg(struct record *r, const struct delivery *d, const char *source,
+                    const char *type, const char *body)
+{
+    r->has_msg = 1;
+    snprintf(r->msg.appid, sizeof(r->msg.appid), "%s", d->p.appid);
+    r->msg.user_id = d->p.user_id;
+    snprintf(r->msg.source, sizeof(r->msg.source), "%s", source);
+    snprintf(r->msg.msgtype, sizeof(r->msg.msgtype), "%s", type);
+    snprintf(r->msg.body, sizeof(r->msg.body), "%s", body);
+}
+
+static void record(struct delivery *d, int http_status, const char *outcome, const char *detail,
+                   int state, const struct reply *rep)
+{
+    struct record *r = xcalloc(1, sizeof(*r));
+    r->job.run = record_run;
+    r->job.after_commit = record_after;
+    r->job.complete = record_complete;
+    r->job.arg = r;
+    r->a.push_id = d->p.id;
+    snprintf(r->a.appid, sizeof(r->a.appid), "%s", d->p.appid);
+    r->a.attempt = d->attempt;
+    r->a.started_at = d->started_at;
+    r->a.duration_ms = (clock_mono_ns() - d->t0_ns) / 1000000;
+    r->a.http_status = http_status;
+    r->url = xstrdup(d->req.url.ptr ? d->req.url.ptr : "");
+    r->request = xstrdup(d->req.body.ptr ? d->req.body.ptr : "");
+    r->response = xstrndup(d->resp.ptr ? d->resp.ptr : "",
+                           d->resp.len < KEEP_RESPONSE ? d->resp.len : KEEP_RESPONSE);
+    snprintf(r->outcome, sizeof(r->outcome), "%s", outcome);
+    snprintf(r->detail, sizeof(r->detail), "%s", detail);
+    r->state = state;
+    if (rep && rep->kind == REPLY_MESSAGE)
+        set_msg(r, d, "reply", rep->msgtype, rep->body.ptr);
+    else if (state == 2 && d->p.reply_ok)
+        set_msg(r, d, "system", "text", "{\"content\":\"" FAILURE_NOTICE "\"}");
+    writer_submit(&r->job);
+}
+
+/* ------------------------------------------------------------------ transfers */
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+    struct delivery *d = arg;
+    if (d->resp.len + n > MAX_RESPONSE)
+        return 0; /* aborts the transfer */
+    buf_append(&d->resp, p, n);
+    return n;
+}
+
+static void finish(struct delivery *d, int http_status, const char *outcome, const char *detail,
+                   int retryable, const struct reply *rep)
+{
+    atomic_fetch_add(&W.attempts, 1);
+    int retry = retryable && d->attempt < MAX_ATTEMPTS;
+    int state = retry ? 0 : retryable || (rep && rep->kind == REPLY_BAD) ? 2 : 1;
+    if (state == 1)
+        atomic_fetch_add(&W.delivered, 1);
+    if (state == 2)
+        atomic_fetch_add(&W.failed, 1);
+    if (rep && rep->kind == REPLY_MESSAGE)
+        atomic_fetch_add(&W.replies, 1);
+    record(d, http_status, outcome, detail, state, rep);
+    deliver_release(&d->req);
+    buf_release(&d->resp);
+    curl_slist_free_all(d->headers);
+    d->headers = NULL;
+    if (retry)
+        enqueue(d);
+    else
+        free_delivery(d);
+}
+
+static int setup_easy(struct delivery *d)
+{
+    CURL *e = curl_easy_init();
+    if (!e)
+        return -1;
+    d->headers = curl_slist_append(NULL, "Content-Type: text/xml");
+    d->headers = curl_slist_append(d->headers, "Expect:");
+    curl_easy_setopt(e, CURLOPT_URL, d->req.url.ptr);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, d->req.body.ptr);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)d->req.body.len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, d->headers);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "lianjie-push/1");
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, d);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, d);
+    d->easy = e;
+    return curl_multi_add_handle(W.multi, e) == CURLM_OK ? 0 : -1;
+}
+
+static void start(struct delivery *d)
+{
+    d->attempt++;
+    d->started_at = clock_now();
+    d->t0_ns = clock_mono_ns();
+    buf_init(&d->resp, 0);
+    if (store_account_get(W.rd, d->p.target, &d->acct) != 0 || !d->acct.server_url[0]) {
+        buf_init(&d->req.url, 0);
+        buf_init(&d->req.body, 0);
+        finish(d, 0, "no_url", "the account has no server URL any more", 0, NULL);
+        return;
+    }
+    if (deliver_build(&d->acct, d->p.target, d->p.openid, d->p.xml, clock_now(), &d->req) != 0) {
+        finish(d, 0, "config_error", "the account's EncodingAESKey is not usable", 0, NULL);
+        return;
+    }
+    if (setup_easy(d) != 0) {
+        if (d->easy)
+            curl_easy_cleanup(d->easy);
+        d->easy = NULL;
+        finish(d, 0, "connect_error", "cannot start the transfer", 1, NULL);
+        return;
+    }
+    W.inflight++;
+    d->fly_prev = NULL;
+    d->fly_next = W.flying;
+    if (W.flying)
+        W.flying->fly_prev = d;
+    W.flying = d;
+}
+
+static void land(struct delivery *d)
+{
+    if (d->fly_prev)
+        d->fly_prev->fly_next = d->fly_next;
+    else
+        W.flying = d->fly_next;
+    if (d->fly_next)
+        d->fly_next->fly_prev = d->fly_prev;
+    d->fly_prev = d->fly_next = NULL;
+    W.inflight--;
+}
+
+static void evaluate(struct delivery *d, CURLcode cc, long status)
+{
+    char detail[256];
+    if (cc == CURLE_OPERATION_TIMEDOUT) {
+        finish(d, (int)status, "timeout", "no answer within 5 seconds", 1, NULL);
+    } else if (cc != CURLE_OK) {
+        snprintf(detail, sizeof(detail), "%s", curl_easy_strerror(cc));
+        finish(d, (int)status, "connect_error", detail, 1, NULL);
+    } else if (status != 200) {
+        snprintf(detail, sizeof(detail), "HTTP status %ld", status);
+        finish(d, (int)status, "http_error", detail, 1, NULL);
+    } else {
+        unsigned char key[32];
+        int have_key = msgcrypt_key(d->acct.aes_key, key) == 0;
+        struct reply_ctx c = {d->p.target, d->acct.server_token, have_key ? key : NULL,
+                              d->req.mode, d->p.openid,          d->acct.original_id};
+        if (!have_key)
+            c.mode = MODE_PLAINTEXT;
+        struct reply rep;
+        reply_parse(&c, d->resp.ptr ? d->resp.ptr : "", d->resp.len, &rep);
+        static const char *const names[] = {"no_reply", "replied", "transferred", "bad_reply"};
+        if (rep.kind == REPLY_MESSAGE && !d->p.reply_ok)
+            rep.kind = REPLY_NONE; /* replies to this push are not shown */
+        finish(d, 200, names[rep.kind], rep.detail, 0, &rep);
+        reply_release(&rep);
+    }
+}
+
+static void drain(void)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(W.multi, &left)) != NULL) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        struct delivery *d = NULL;
+        CURL *e = m->easy_handle;
+        CURLcode cc = m->data.result;
+        long status = 0;
+        curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&d);
+        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+        curl_multi_remove_handle(W.multi, e);
+        curl_easy_cleanup(e);
+        land(d);
+        d->easy = NULL;
+        evaluate(d, cc, status);
+    }
+}
+
+/* ------------------------------------------------------------------ the thread */
+
+static void start_ready(void)
+{
+    while (W.ready && W.inflight < MAX_INFLIGHT) {
+        struct delivery *d = W.ready;
+        W.ready = d->next;
+        if (!W.ready)
+            W.ready_tail = NULL;
+        W.queued--;
+        start(d);
+    }
+}
+
+static void *loop(void *arg)
+{
+    int64_t last_fetch = 0;
+    while (atomic_load(&W.running)) {
+        int64_t now = clock_mono_ns();
+        if (atomic_load(&W.kicked) || now - last_fetch > 1000000000LL) {
+            fetch();
+            last_fetch = now;
+        }
+        start_ready();
+        int running;
+        curl_multi_perform(W.multi, &running);
+        drain();
+        start_ready();
+        if (!atomic_load(&W.kicked))
+            curl_multi_poll(W.multi, NULL, 0, 500, NULL);
+    }
+    return NULL;
+}
+
+int push_worker_start(const char *data_dir)
+{
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return -1;
+    if (store_open(data_dir, &W.rd) != 0)
+        return -1;
+    W.multi = curl_multi_init();
+    if (!W.multi)
+        return -1;
+    curl_multi_setopt(W.multi, CURLMOPT_MAX_HOST_CONNECTIONS, 64L);
+    atomic_store(&W.running, 1);
+    atomic_store(&W.kicked, 1);
+    if (pthread_create(&W.thread, NULL, loop, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+static void drop_all(void)
+{
+    while (W.flying) {
+        struct delivery *d = W.flying;
+        land(d);
+        curl_multi_remove_handle(W.multi, d->easy);
+        curl_easy_cleanup(d->easy);
+        free_delivery(d);
+    }
+    while (W.ready) {
+        struct delivery *d = W.ready;
+        W.ready = d->next;
+        free_delivery(d);
+    }
+    W.ready_tail = NULL;
+}
+
+void push_worker_stop(void)
+{
+    if (!atomic_load(&W.running))
+        return;
+    atomic_store(&W.running, 0);
+    curl_multi_wakeup(W.multi);
+    pthread_join(W.thread, NULL);
+    drop_all();
+    curl_multi_cleanup(W.multi);
+    W.multi = NULL;
+    store_close(W.rd);
+    W.rd = NULL;
+    curl_global_cleanup();
+}
