@@ -188,6 +188,22 @@ describe('followers and user info', () => {
         expectErr(await api(srv, w.a).get('user/info/batchget'), 43002);
     });
 
+    it('drops a user who unfollows from the list but still knows them (subscribe 0)', async () => {
+        const { srv } = h;
+        const gone = await follower(srv, w.a);
+        assert.equal((await api(srv, w.a).get('user/get')).body.total, 5);
+        const r = await srv.post('/client/v1/unfollow', { appid: w.a.appid }, { headers: { authorization: `Bearer ${gone.session}` } });
+        assert.equal(r.body.errcode, 0, r.text);
+        const list = await api(srv, w.a).get('user/get');
+        assert.equal(list.body.total, 4);
+        assert.ok(!list.body.data.openid.includes(gone.openid));
+        assert.deepEqual((await api(srv, w.a).get(`user/info?openid=${gone.openid}`)).body, { subscribe: 0, openid: gone.openid, tagid_list: [] });
+        const back = await srv.post('/client/v1/follow', { appid: w.a.appid }, { headers: { authorization: `Bearer ${gone.session}` } });
+        assert.equal(back.body.errcode, 0, back.text);
+        assert.equal((await api(srv, w.a).get(`user/info?openid=${gone.openid}`)).body.subscribe, 1);
+        await srv.post('/client/v1/unfollow', { appid: w.a.appid }, { headers: { authorization: `Bearer ${gone.session}` } });
+    });
+
     it('keeps a remark shorter than 30 bytes', async () => {
         const { srv } = h;
         const f = w.fans[1];

@@ -246,6 +246,38 @@ Test(users, follower_pages_walk_in_openid_order_and_skip_non_followers, .init = 
     cr_assert_eq(p.total, 6, "the total follows every change");
 }
 
+static void count_only(void *arg, const char *openid)
+{
+    (void)openid;
+    (*(int *)arg)++;
+}
+
+Test(users, pages_hold_10000_openids, .init = setup, .fini = finish)
+{
+    cr_assert_eq(store_begin(s), 0);
+    for (int i = 0; i < USERS_PAGE + 1; i++) {
+        struct follower f = {.user_id = 1000 + i, .subscribed = 1};
+        snprintf(f.appid, sizeof(f.appid), "%s", acct.appid);
+        snprintf(f.openid, sizeof(f.openid), "o%027d", i);
+        cr_assert_eq(store_follower_put(s, &f), 0);
+    }
+    cr_assert_eq(store_commit(s), 0);
+    int seen = 0;
+    struct users_page p;
+    cr_assert_eq(users_followers(s, acct.appid, "", count_only, &seen, &p), 0);
+    cr_assert_eq(p.count, USERS_PAGE);
+    cr_assert_eq(seen, USERS_PAGE);
+    cr_assert_eq(p.total, USERS_PAGE + 1);
+    cr_assert_str_eq(p.last, "o000000000000000000000009999");
+    char next[29];
+    memcpy(next, p.last, sizeof(next));
+    cr_assert_eq(users_followers(s, acct.appid, next, count_only, &seen, &p), 0);
+    cr_assert_eq(p.count, 1);
+    memcpy(next, p.last, sizeof(next));
+    cr_assert_eq(users_followers(s, acct.appid, next, count_only, &seen, &p), 0);
+    cr_assert_eq(p.count, 0);
+}
+
 /* ---------------------------------------------------------------- tags */
 
 Test(users, tag_ids_start_at_100_and_names_are_unique, .init = setup, .fini = finish)
