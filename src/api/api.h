@@ -66,6 +66,22 @@ int api_menu_addconditional(struct req *r);
 int api_menu_delconditional(struct req *r);
 int api_menu_trymatch(struct req *r);
 int api_menu_selfmenu(struct req *r);
+/* api_user.c: followers, user info, tags and the blacklist */
+int api_user_get(struct req *r);
+int api_user_info(struct req *r);
+int api_user_batchget(struct req *r);
+int api_user_updateremark(struct req *r);
+int api_user_tag_get(struct req *r);
+int api_tags_create(struct req *r);
+int api_tags_get(struct req *r);
+int api_tags_update(struct req *r);
+int api_tags_delete(struct req *r);
+int api_tags_batchtagging(struct req *r);
+int api_tags_batchuntagging(struct req *r);
+int api_tags_getidlist(struct req *r);
+int api_tags_getblacklist(struct req *r);
+int api_tags_batchblacklist(struct req *r);
+int api_tags_batchunblacklist(struct req *r);
 
 /* api_ops.c */
 int api_healthz(struct req *r);

@@ -82,6 +82,15 @@
     X(MENU_RULE_EMPTY, 65304, "match rule empty")                                             \
     X(MENU_DOMAIN_LIMIT, 65316, "domain count reach limit")                                   \
     X(MENU_RULE_PRIVACY, 65320, "matchrule on sex, region or language is not supported")      \
+    X(INVALID_OPENID_LIST_SIZE, 40032, "invalid openid list size")                            \
+    X(INVALID_REMARK, 40092, "invalid remark name")                                           \
+    X(TOO_MANY_TAGS, 45056, "too many tag now, no need to add new")                           \
+    X(TAG_TOO_MANY_FANS, 45057, "can't delete the tag that has too many fans")                \
+    X(SYS_TAG, 45058, "can't modify sys tag")                                                 \
+    X(USER_TOO_MANY_TAGS, 45059, "can not tagging one user too much")                         \
+    X(INVALID_TAG_NAME, 45157, "invalid tag name")                                            \
+    X(TAG_NAME_TOO_LONG, 45158, "tag name too long")                                          \
+    X(OPENID_NOT_OWNED, 49003, "not match openid with appid")                                 \
     X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                          \
     X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")            \
     X(NOT_FOUND, 404, "not found")                                                            \
