@@ -112,6 +112,11 @@ int api_admin_pushes(struct req *r);
 int api_custom_send(struct req *r);
 int api_custom_typing(struct req *r);
 
+/* api_tap.c: the user side of menus and scene QR codes */
+int api_client_account(struct req *r);
+int api_client_menu_click(struct req *r);
+int api_client_scan(struct req *r);
+
 /* api_chat.c: the user side of messaging */
 int api_client_accounts(struct req *r);
 int api_client_chats(struct req *r);

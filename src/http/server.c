@@ -257,6 +257,8 @@ static int status_for(int code)
         return 401;
     case ERR_CONFLICT:
         return 409;
+    case ERR_EXPIRED:
+        return 410;
     case ERR_SYSTEM:
         return 500;
     default:
