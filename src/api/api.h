@@ -51,6 +51,24 @@ int api_clear_quota_v2(struct req *r);
 int api_quota_get(struct req *r);
 int api_quota_clear(struct req *r);
 
+/* api_media.c: temporary media and their public URLs */
+int api_media_upload(struct req *r);
+int api_media_get(struct req *r);
+int api_media_uploadimg(struct req *r);
+int api_media_uploadnews(struct req *r);
+int api_media_uploadvideo(struct req *r);
+int api_mmbiz_img(struct req *r);
+int api_mmbiz_video(struct req *r);
+
+/* api_material.c: permanent material */
+int api_material_add(struct req *r);
+int api_material_add_news(struct req *r);
+int api_material_update_news(struct req *r);
+int api_material_get(struct req *r);
+int api_material_del(struct req *r);
+int api_material_count(struct req *r);
+int api_material_batchget(struct req *r);
+
 /* api_ops.c */
 int api_healthz(struct req *r);
 int api_metrics(struct req *r);
