@@ -191,7 +191,7 @@ int media_create(struct store *s, const struct media_new *in, struct media_rec *
     if (rc != 0)
         return rc;
     fill_new(in, fmt, out);
-    if ((rc = count_ok(s, out)) != 0 || (rc = purge(s, in->now, 8)) != 0)
+    if ((rc = count_ok(s, out)) != 0 || (rc = purge(s, in->now, 64)) != 0)
         return rc;
     if (has_file(in->type) && (rc = write_file(out->appid, out->media_id, in->data, in->len)) != 0)
         return rc;
