@@ -82,6 +82,23 @@ int api_tags_getidlist(struct req *r);
 int api_tags_getblacklist(struct req *r);
 int api_tags_batchblacklist(struct req *r);
 int api_tags_batchunblacklist(struct req *r);
+/* api_media.c: temporary media and their public URLs */
+int api_media_upload(struct req *r);
+int api_media_get(struct req *r);
+int api_media_uploadimg(struct req *r);
+int api_media_uploadnews(struct req *r);
+int api_media_uploadvideo(struct req *r);
+int api_mmbiz_img(struct req *r);
+int api_mmbiz_video(struct req *r);
+
+/* api_material.c: permanent material */
+int api_material_add(struct req *r);
+int api_material_add_news(struct req *r);
+int api_material_update_news(struct req *r);
+int api_material_get(struct req *r);
+int api_material_del(struct req *r);
+int api_material_count(struct req *r);
+int api_material_batchget(struct req *r);
 
 /* api_ops.c */
 int api_healthz(struct req *r);

@@ -10,6 +10,7 @@
 #include "../push/worker.h"
 #include "../core/demo.h"
 #include "../core/qrcodes.h"
+#include "../core/media.h"
 #include "../core/quota.h"
 #include "../core/tokens.h"
 #include "../http/http.h"
@@ -96,13 +97,16 @@ static int prepare_store(const char *dir, int demo, const char *base)
     return rc;
 }
 
-/* every second: save quota counters; every minute: prune the token cache, drop stored
- * tokens a day past their expiry and expired QR codes and short keys */
+/* every second: save quota counters; every 10 seconds: remove expired temporary media;
+ * every minute: prune the token cache, drop stored tokens a day past their expiry and
+ * expired QR codes and short keys */
 static void *maintenance(void *unused)
 {
     for (unsigned tick = 1;; tick++) {
         sleep(1);
         writer_run_sync(quota_flush_run, NULL, NULL);
+        if (tick % 10 == 0)
+            writer_run_sync(media_purge_run, NULL, NULL);
         if (tick % 60 == 0) {
             tokens_cache_prune(clock_now());
             writer_run_sync(tokens_purge_run, NULL, NULL);
@@ -154,6 +158,7 @@ int cmd_serve(int argc, char **argv)
     if (ro.test_clock)
         clock_enable_test();
     api_set_demo_mode(ro.demo);
+    media_set_dir(cfg.data_dir);
     snprintf(base, sizeof(base), "http://%s:%d", host, cfg.port);
     if (strcmp(host, "0.0.0.0") != 0 && strcmp(host, "::") != 0)
         api_set_public_ip(host);

@@ -1,10 +1,13 @@
 /*
  * errors: h2o answers some requests itself, before any handler (a body over the limit: 413;
  * a malformed request: 400), with a plain-text body. This output filter turns those bodies
- * into the JSON envelope {"errcode":STATUS,"errmsg":"..."} so every client sees one format.
+ * into the JSON envelope {"errcode":STATUS,"errmsg":"..."} so every client sees one format;
+ * a body too large for an upload route becomes HTTP 200 {"errcode":45001,...} as on WeChat.
  * Our own answers never carry text/plain error bodies, so only h2o's are rewritten.
  */
 #include "http_int.h"
+#include "../router/router.h"
+#include "../util/err.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,13 +38,32 @@ static int is_h2o_error(h2o_req_t *req, ssize_t *ct)
     return v.len >= 10 && memcmp(v.base, "text/plain", 10) == 0;
 }
 
+/* 1 for a body over the global limit sent to an upload route: WeChat answers 45001 there */
+static int upload_too_large(h2o_req_t *req)
+{
+    char path[1024];
+    size_t n = req->query_at == SIZE_MAX ? req->path.len : req->query_at;
+    if (req->res.status != 413 || n >= sizeof(path))
+        return 0;
+    const struct route *rt = router_find(path, http_normalise_path(req->path.base, n, path));
+    return rt && (rt->flags & R_UPLOAD);
+}
+
 static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
 {
     ssize_t ct;
     if (is_h2o_error(req, &ct)) {
         char msg[200];
-        int n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}", req->res.status,
+        int n;
+        if (upload_too_large(req)) {
+            req->res.status = 200;
+            req->res.reason = "OK";
+            n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}",
+                         ERR_MEDIA_SIZE_LIMIT, err_msg(ERR_MEDIA_SIZE_LIMIT));
+        } else {
+            n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}", req->res.status,
                          req->res.status == 413 ? "request entity too large" : "bad request");
+        }
         struct json_ostream *o = (void *)h2o_add_ostream(req, sizeof(*o), slot);
         o->super.do_send = json_do_send;
         o->body = h2o_strdup(&req->pool, msg, (size_t)n);

@@ -19,7 +19,9 @@
 #include "../util/buf.h"
 
 #define REQ_ASYNC     1000000
-#define HTTP_MAX_BODY (1024 * 1024)
+#define HTTP_MAX_BODY (1024 * 1024) /* a route's body limit unless it sets max_body */
+/* the most any route takes (uploads: a 10 MB file and its multipart framing, with room) */
+#define HTTP_MAX_UPLOAD (21 * 1024 * 1024)
 
 struct route;
 struct thread_ctx;
@@ -68,6 +70,9 @@ void http_send(struct req *r, int status, const char *ctype, const char *body, s
 void http_send_json(struct req *r, const char *body, size_t len);
 void http_send_buf(struct req *r, struct buf *b); /* JSON; releases b */
 void http_send_ok(struct req *r);
+/* answers 200 with the file at path as the body, with a Content-Disposition unless NULL;
+ * -1 when the file cannot be read, and then nothing was sent or added */
+int http_send_file(struct req *r, const char *ctype, const char *disposition, const char *path);
 /* {"errcode":code,"errmsg":...} with the HTTP status the route's kind calls for */
 void http_send_err(struct req *r, int code);
 void http_send_err_status(struct req *r, int status, int code, const char *msg);

@@ -34,6 +34,9 @@ struct thread_ctx {
     struct thread_metrics metrics;
 };
 
+/* collapses repeated slashes and drops a trailing one; out holds n bytes; returns its length */
+size_t http_normalise_path(const char *in, size_t n, char *out);
+
 /* errors.c: h2o's own error answers in the JSON envelope */
 void http_errors_register(h2o_pathconf_t *pc);
 /* counts an answer h2o gave before any handler ran (route "(none)") */

@@ -1,8 +1,9 @@
 /*
  * server: h2o event loops, listeners, request intake and answers (see http.h).
- * Limits: bodies over the route's limit get 413 (h2o refuses anything over the global
- * limit before reading it); request heads and bodies must arrive within 10 s (h2o's
- * req_timeout, which also stops slow clients); idle keep-alive connections close after 10 s.
+ * Limits: bodies over the route's limit get 413, or 45001 on upload routes (h2o refuses
+ * anything over the global limit, HTTP_MAX_UPLOAD, before reading it); request heads and bodies
+ * must arrive within 10 s (h2o's req_timeout, which also stops slow clients); idle keep-alive
+ * connections close after 10 s.
  */
 #include "http_int.h"
 #include "../router/router.h"
@@ -14,6 +15,8 @@
 #include "../util/xalloc.h"
 #include "../crypto/crypto.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -199,7 +202,8 @@ static const char *reason(int status)
     }
 }
 
-void http_send(struct req *r, int status, const char *ctype, const char *body, size_t len)
+/* answers with a body that already lives in the request's pool */
+static void send_pooled(struct req *r, int status, const char *ctype, const char *body, size_t len)
 {
     h2o_req_t *h = r->h;
     h->res.status = status;
@@ -210,9 +214,45 @@ void http_send(struct req *r, int status, const char *ctype, const char *body, s
                           strlen(r->rid));
     r->status = status;
     record(r);
+    h2o_send_inline(h, body, len);
+}
+
+void http_send(struct req *r, int status, const char *ctype, const char *body, size_t len)
+{
+    h2o_req_t *h = r->h;
     char *copy = h2o_mem_alloc_pool(&h->pool, len + 1);
     memcpy(copy, body, len);
-    h2o_send_inline(h, copy, len);
+    send_pooled(r, status, ctype, copy, len);
+}
+
+int http_send_file(struct req *r, const char *ctype, const char *disposition, const char *path)
+{
+    h2o_req_t *h = r->h;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > HTTP_MAX_UPLOAD) {
+        close(fd);
+        return -1;
+    }
+    size_t len = (size_t)st.st_size, got = 0;
+    char *body = h2o_mem_alloc_pool(&h->pool, len + 1);
+    while (got < len) {
+        ssize_t n = read(fd, body + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != len)
+        return -1;
+    if (disposition)
+        http_add_header(r, "content-disposition", disposition);
+    send_pooled(r, 200, ctype, body, len);
+    return 0;
 }
 
 #define JSON_CTYPE "application/json; encoding=utf-8"
@@ -242,7 +282,9 @@ void http_send_err_status(struct req *r, int status, int code, const char *msg)
     buf_json_cstr(&b, msg);
     buf_putc(&b, '}');
     r->errcode = code;
-    http_send(r, status, JSON_CTYPE, b.ptr, b.len);
+    /* routes that answer files tell an error by a Content-Type of exactly application/json */
+    http_send(r, status, r->route && (r->route->flags & R_FILE) ? "application/json" : JSON_CTYPE,
+              b.ptr, b.len);
     buf_release(&b);
 }
 
@@ -389,7 +431,7 @@ static void peer_ip(h2o_req_t *h, char *out, size_t cap)
         memmove(out, out + 7, strlen(out + 7) + 1);
 }
 
-static size_t normalise_path(const char *in, size_t n, char *out)
+size_t http_normalise_path(const char *in, size_t n, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
@@ -426,7 +468,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
              (unsigned long long)(++t->rid_seq & 0xffffff));
     size_t plen = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
     char *path = h2o_mem_alloc_pool(&h->pool, plen + 1);
-    r->path_len = normalise_path(h->path.base, plen, path);
+    r->path_len = http_normalise_path(h->path.base, plen, path);
     path[r->path_len] = 0;
     r->path = path;
     if (h->query_at != SIZE_MAX) {
@@ -503,7 +545,7 @@ static void *run_loop(void *arg)
 static void setup_globalconf(void)
 {
     h2o_config_init(&globalconf);
-    globalconf.max_request_entity_size = HTTP_MAX_BODY;
+    globalconf.max_request_entity_size = HTTP_MAX_UPLOAD;
     globalconf.http1.req_timeout = 10000;
     globalconf.http1.upgrade_to_http2 = 0;
     globalconf.server_name = h2o_iovec_init(H2O_STRLIT("lianjie"));

@@ -1,6 +1,8 @@
 /*
  * router: lookup and the checks every route shares (see router.h). The order is fixed:
- * path -> method -> body size -> credential -> quota -> handler.
+ * path -> method -> body size -> credential -> quota -> handler. h2o reads bodies up to
+ * HTTP_MAX_UPLOAD; each route then holds them to its own max_body (HTTP_MAX_BODY unless it
+ * says otherwise), and a body to no route to HTTP_MAX_BODY.
  */
 #include "router.h"
 #include "../http/http.h"
@@ -165,7 +167,10 @@ void router_dispatch(struct req *r)
 {
     const struct route *first = router_find(r->path, r->path_len);
     if (!first) {
-        http_send_err_status(r, 404, ERR_NOT_FOUND, "not found");
+        if (r->body_len > HTTP_MAX_BODY)
+            http_send_err(r, ERR_BODY_TOO_LARGE);
+        else
+            http_send_err_status(r, 404, ERR_NOT_FOUND, "not found");
         return;
     }
     int rc = check_method(r, first);
@@ -174,7 +179,7 @@ void router_dispatch(struct req *r)
     if (rc == 0) {
         size_t max = r->route->max_body ? r->route->max_body : HTTP_MAX_BODY;
         if (r->body_len > max)
-            rc = ERR_BODY_TOO_LARGE;
+            rc = (r->route->flags & R_UPLOAD) ? ERR_MEDIA_SIZE_LIMIT : ERR_BODY_TOO_LARGE;
     }
     if (rc == 0)
         rc = authenticate(r);

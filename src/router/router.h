@@ -28,6 +28,8 @@ enum {
     R_WIRE = 1,       /* WeChat wire path: errors are HTTP 200 + errcode */
     R_TEST_CLOCK = 2, /* exists only with --test-clock */
     R_DEMO = 4,       /* exists only with --demo */
+    R_UPLOAD = 8,     /* multipart upload: a body over max_body answers 45001 (HTTP 200) */
+    R_FILE = 16,      /* answers files: JSON errors carry exactly "application/json" */
 };
 
 struct route {
@@ -37,7 +39,7 @@ struct route {
     enum auth_kind auth;
     int perm_set; /* third-party permission set that may call it; 0 = none */
     unsigned flags;
-    size_t max_body; /* 0 = HTTP_MAX_BODY */
+    size_t max_body; /* 0 = HTTP_MAX_BODY; at most HTTP_MAX_UPLOAD */
 };
 
 extern const struct route routes[];

@@ -104,6 +104,16 @@ const char *const store_migrations[] = {
     " conditional INTEGER NOT NULL, tag_id INTEGER NOT NULL, platform INTEGER NOT NULL,"
     " buttons TEXT NOT NULL, domains TEXT NOT NULL, created_at INTEGER NOT NULL);"
     "CREATE INDEX menus_account ON menus(appid, conditional, menuid);",
+    /* 6: temporary media and permanent material; files live under DATA/media/<appid>/ */
+    "CREATE TABLE media(id INTEGER PRIMARY KEY, media_id TEXT NOT NULL UNIQUE,"
+    " appid TEXT NOT NULL, type TEXT NOT NULL, grp TEXT NOT NULL, permanent INTEGER NOT NULL,"
+    " filename TEXT NOT NULL, ctype TEXT NOT NULL, size INTEGER NOT NULL,"
+    " pub_id TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,"
+    " ref_id TEXT NOT NULL, content TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " update_time INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX media_list ON media(appid, permanent, grp, update_time, id);"
+    "CREATE INDEX media_pub ON media(pub_id);"
+    "CREATE INDEX media_expiry ON media(permanent, expires_at);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

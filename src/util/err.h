@@ -13,6 +13,10 @@
     X(INVALID_CREDENTIAL, 40001, "invalid credential, access_token is invalid or not latest") \
     X(INVALID_GRANT_TYPE, 40002, "invalid grant_type")                                        \
     X(INVALID_OPENID, 40003, "invalid openid")                                                \
+    X(INVALID_MEDIA_TYPE, 40004, "invalid media type")                                        \
+    X(INVALID_FILE_TYPE, 40005, "invalid file type")                                          \
+    X(INVALID_MEDIA_SIZE, 40006, "invalid media size")                                        \
+    X(INVALID_MEDIA_ID, 40007, "invalid media_id")                                            \
     X(INVALID_APPID, 40013, "invalid appid")                                                  \
     X(INVALID_ACCESS_TOKEN, 40014, "invalid access_token")                                    \
     X(INVALID_ARGS, 40035, "invalid args")                                                    \
@@ -26,6 +30,8 @@
     X(MISSING_APPID, 41002, "appid missing")                                                  \
     X(MISSING_REFRESH_TOKEN, 41003, "refresh_token missing")                                  \
     X(MISSING_SECRET, 41004, "appsecret missing")                                             \
+    X(MISSING_MEDIA, 41005, "media data missing")                                             \
+    X(MISSING_MEDIA_ID, 41006, "media_id missing")                                            \
     X(MISSING_CODE, 41008, "missing code")                                                    \
     X(MISSING_OPENID, 41009, "missing openid")                                                \
     X(ACCESS_TOKEN_EXPIRED, 42001, "access_token expired")                                    \
@@ -43,9 +49,18 @@
     X(TYPING_REPEATED, 45081, "already typing")                                               \
     X(EMPTY_CONTENT, 44004, "empty content")                                                  \
     X(ARTICLE_COUNT, 45008, "article size out of limit")                                      \
+    X(EMPTY_MEDIA, 44001, "empty media data")                                                 \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
+    X(EMPTY_NEWS, 44003, "empty news data")                                                   \
+    X(MEDIA_SIZE_LIMIT, 45001, "media size out of limit")                                     \
+    X(TITLE_SIZE_LIMIT, 45003, "title size out of limit")                                     \
+    X(DESCRIPTION_SIZE_LIMIT, 45004, "description size out of limit")                         \
+    X(URL_SIZE_LIMIT, 45005, "url size out of limit")                                         \
+    X(VOICE_PLAYTIME, 45007, "voice playtime out of limit")                                   \
     X(DAILY_QUOTA, 45009, "reach max api daily quota limit")                                  \
     X(MINUTE_QUOTA, 45011, "api minute-quota reach limit, must slower, retry next minute")    \
+    X(MEDIA_COUNT_LIMIT, 45034, "media file count is out of limit")                           \
+    X(MEDIA_NOT_EXIST, 46001, "media data no exist")                                          \
     X(DATA_FORMAT, 47001, "data format error")                                                \
     X(ARGUMENT_INVALID, 47003, "argument invalid!")                                           \
     X(API_UNAUTHORIZED, 48001, "api unauthorized")                                            \

@@ -8,7 +8,8 @@ const MiB = 1024 * 1024;
 
 /**
  * Sends a request head and then up to `bodyLen` body bytes, the way a careful client does:
- * it stops sending once an answer arrives. (Node destroys a socket on a write error and
+ * it stops sending once an answer arrives. (Bodies up to the upload limit, 21 MiB, are read
+ * whole and then held to the route's limit; larger ones are refused from the head.) (Node destroys a socket on a write error and
  * loses what it had not read yet, so writing on into a connection the server closed after
  * its 413 would hide the answer.)
  */
@@ -32,7 +33,7 @@ async function postBig(port, path, bodyLen, { chunked = false, headers = '' } = 
                 break;
             sent += n;
             if (sent > MiB)
-                await c.waitData(2000); // past the limit: give the answer time to arrive
+                await c.waitData(20); // past a route's limit: the answer may come (after the body)
             else
                 await new Promise((r) => setImmediate(r));
         }
