@@ -139,7 +139,7 @@ const struct route routes[] = {
     {M_POST, "/client/v1/scan", api_client_scan, AUTH_CLIENT, 0, 0, 0},
     {M_POST, "/client/v1/follow", api_client_follow, AUTH_CLIENT, 0, 0, 0},
     {M_POST, "/client/v1/unfollow", api_client_unfollow, AUTH_CLIENT, 0, 0, 0},
-    {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, 0, 0, 15 << 20},
     {M_POST, "/client/v1/location", api_client_location, AUTH_CLIENT, 0, 0, 0},
     {M_GET, "/client/v1/messages", api_client_messages, AUTH_CLIENT, 0, 0, 0},
 };
