@@ -129,6 +129,15 @@ int api_admin_pushes(struct req *r);
 int api_custom_send(struct req *r);
 int api_custom_typing(struct req *r);
 
+/* api_mass.c: mass sends */
+int api_mass_sendall(struct req *r);
+int api_mass_send(struct req *r);
+int api_mass_preview(struct req *r);
+int api_mass_delete(struct req *r);
+int api_mass_get(struct req *r);
+int api_mass_speed_get(struct req *r);
+int api_mass_speed_set(struct req *r);
+
 /* api_tap.c: the user side of menus and scene QR codes */
 int api_client_account(struct req *r);
 int api_client_menu_click(struct req *r);

@@ -457,7 +457,7 @@ static int answer_chat(struct req *r, const struct chat_read *q, int send_empty,
     *rc = chat_follower(r->rd, q->appid, r->user_id, &f);
     if (*rc != 0)
         return 0;
-    int64_t since = f.subscribed ? f.subscribe_time : INT64_MAX;
+    int64_t since = f.subscribed ? f.follow_mark : INT64_MAX;
     struct buf b = BUF_INIT;
     struct chat_out c = {&b, 0, q->after};
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"messages\":[");

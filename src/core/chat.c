@@ -127,7 +127,9 @@ static int follow_change(struct store *s, const struct account *acct, struct fol
     } else {
         return 0; /* already following */
     }
-    int rc = store_follower_put(s, f);
+    int rc = a->followed_now ? store_chat_max_id(s, &f->follow_mark) : 0;
+    if (rc == 0)
+        rc = store_follower_put(s, f);
     if (rc == 0) {
         event_xml(&b, acct, f, now, event, tail);
         rc = push_enqueue(s, acct, f->user_id, f->openid, event, b.ptr,

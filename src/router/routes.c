@@ -24,6 +24,15 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/message/custom/send", api_custom_send, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/message/custom/typing", api_custom_typing, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* messaging.md §9: mass sends */
+    {M_POST, "/cgi-bin/message/mass/sendall", api_mass_sendall, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/send", api_mass_send, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/preview", api_mass_preview, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/delete", api_mass_delete, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/get", api_mass_get, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/speed/get", api_mass_speed_get, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/speed/set", api_mass_speed_set, AUTH_TOKEN, 7, WIRE, 0},
+
     /* accounts.md §5-§7: scene QR codes, short keys, JS-SDK tickets */
     {M_POST, "/cgi-bin/qrcode/create", api_qrcode_create, AUTH_TOKEN, 3, WIRE, 0},
     {M_GET, "/cgi-bin/showqrcode", api_showqrcode, AUTH_NONE, 0, 0, 0},

@@ -50,6 +50,9 @@
     X(EMPTY_CONTENT, 44004, "empty content")                                                  \
     X(ARTICLE_COUNT, 45008, "article size out of limit")                                      \
     X(EMPTY_MEDIA, 44001, "empty media data")                                                 \
+    X(INVALID_MSG_ID, 40059, "invalid msg id")                                                \
+    X(OPENID_LIST_TOO_SHORT, 40130, "invalid openid list size, at least two openid")          \
+    X(MASS_CLIENTMSGID_USED, 45065, "clientmsgid exist")                                      \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
     X(EMPTY_NEWS, 44003, "empty news data")                                                   \
     X(MEDIA_SIZE_LIMIT, 45001, "media size out of limit")                                     \
