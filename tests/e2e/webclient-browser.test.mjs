@@ -298,8 +298,8 @@ describe('web client', () => {
             await row.waitFor();
             assert.equal(new URL(page.url()).searchParams.get('q'), acct.name.slice(0, 10), 'the search is in the URL');
             assert.equal(await row.locator('.lj-account__name').textContent(), acct.name);
-            await row.locator('button.lj-follow', { hasText: 'Follow' }).click();
-            await row.locator('button.lj-follow', { hasText: 'Unfollow' }).waitFor();
+            await row.locator('button.lj-follow', { hasText: /^Follow$/ }).click();
+            await row.locator('button.lj-follow', { hasText: /^Unfollow$/ }).waitFor();
             const sub = await dev.next();
             assert.equal(sub.msg.Event, 'subscribe');
             assert.deepEqual(await followed(srv, u), [acct.appid]);
@@ -309,7 +309,7 @@ describe('web client', () => {
             assert.equal(new URL(page.url()).searchParams.get('appid'), acct.appid);
             assert.equal(await page.locator('#name').textContent(), acct.name);
             assert.equal(await page.locator('#follow').textContent(), 'Unfollow');
-            assert.equal(await page.locator('#menu').isHidden(), true, 'no menu without the menu API');
+            assert.equal(await page.locator('#menu').isHidden(), true, 'no menu for an account without one');
             const evil = '<img src=x onerror="window.__pwned=1">';
             await page.locator('#text').fill(`hello\nworld ${evil}`);
             await page.locator('#send').click();
@@ -353,13 +353,71 @@ describe('web client', () => {
             // unfollow from the chat
             await page.goto(`${srv.url}/app/chat?appid=${acct.appid}`);
             await page.locator('.lj-msg').nth(3).waitFor();
-            await page.locator('#follow', { hasText: 'Unfollow' }).click();
-            await page.locator('#follow', { hasText: 'Follow' }).waitFor();
+            await page.locator('#follow', { hasText: /^Unfollow$/ }).click();
+            await page.locator('#follow', { hasText: /^Follow$/ }).waitFor();
             assert.equal(await page.locator('#notice').isVisible(), true);
             const unsub = await dev.next();
             assert.equal(unsub.msg.Event, 'unsubscribe');
             assert.deepEqual(await followed(srv, u), []);
             assert.deepEqual(page.errors, []);
+        });
+
+        it("shows the account's menu from accounts/get and sends taps to menu/click (both intercepted)", async (t) => {
+            if (SKIP)
+                return t.skip(SKIP);
+            const acct = await srv.createAccount({ type: 'service', verified: true });
+            const u = await newClientUser(srv);
+            assert.equal((await client.follow(srv, u, acct.appid)).body.errcode, 0);
+            const page = await newPage();
+            const landing = `${srv.url}/healthz`;
+            const menu = {
+                button: [
+                    { type: 'click', name: 'Today', key: 'V1001_TODAY' },
+                    { name: 'More <b>', sub_button: [{ type: 'view', name: 'Site', url: landing }, { type: 'click', name: 'Like', key: 'V1001_GOOD' }, { type: 'view', name: 'Bad', url: 'javascript:alert(1)' }] },
+                ],
+            };
+            const clicks = [];
+            await page.route('**/client/v1/accounts/get?*', (r) => r.fulfill({ json: { errcode: 0, errmsg: 'ok', appid: acct.appid, name: acct.name, menu } }));
+            await page.route('**/client/v1/menu/click', (r) => {
+                clicks.push({ body: JSON.parse(r.request().postData()), xrw: r.request().headers()['x-requested-with'] });
+                return r.fulfill({ json: { errcode: 0, errmsg: 'ok' } });
+            });
+            await page.goto(`${srv.url}/app/chat?appid=${acct.appid}`);
+            await signInTyping(page, u.username);
+            const bar = page.locator('#menu');
+            await bar.waitFor();
+            assert.deepEqual(await bar.locator('.lj-menu__button').allTextContents(), ['Today', '≡ More <b>']);
+            await bar.locator('.lj-menu__button', { hasText: 'Today' }).click();
+            await bar.locator('.lj-menu__button', { hasText: 'More' }).click();
+            await bar.locator('.lj-menu__sub', { hasText: 'Like' }).click();
+            assert.equal(await bar.locator('.lj-menu__popup').isHidden(), true, 'a tap closes the sub-menu');
+            await bar.locator('.lj-menu__button', { hasText: 'More' }).click();
+            await bar.locator('.lj-menu__sub', { hasText: 'Bad' }).click();
+            assert.equal(new URL(page.url()).pathname, '/app/chat', 'a javascript: url is never opened');
+            await bar.locator('.lj-menu__button', { hasText: 'More' }).click();
+            await Promise.all([page.waitForURL(landing), bar.locator('.lj-menu__sub', { hasText: 'Site' }).click()]);
+            assert.deepEqual(
+                clicks.map((c) => c.body),
+                [
+                    { appid: acct.appid, type: 'click', key: 'V1001_TODAY' },
+                    { appid: acct.appid, type: 'click', key: 'V1001_GOOD' },
+                    { appid: acct.appid, type: 'view', url: 'javascript:alert(1)' },
+                    { appid: acct.appid, type: 'view', url: landing },
+                ],
+            );
+            assert.ok(clicks.every((c) => c.xrw === 'XMLHttpRequest'));
+
+            // accounts/get answering 404 (a server without it): no menu, the chat still works
+            const other = await newPage();
+            await other.route('**/client/v1/accounts/get?*', (r) => r.fulfill({ status: 404, json: { errcode: 404, errmsg: 'not found' } }));
+            await other.goto(`${srv.url}/app`);
+            await signInTyping(other, u.username);
+            await other.goto(`${srv.url}/app/chat?appid=${acct.appid}`);
+            await other.locator('#follow', { hasText: /^Unfollow$/ }).waitFor();
+            assert.equal(await other.locator('#menu').isHidden(), true);
+            assert.equal(await other.locator('#composer').isVisible(), true);
+            assert.deepEqual(page.errors, []);
+            assert.deepEqual(other.errors, []);
         });
 
         it('renders every message kind from data as text, links only to http(s)', async (t) => {
@@ -411,7 +469,7 @@ describe('web client', () => {
             for (const h of out.hrefs)
                 assert.match(h, /^https?:\/\//, h);
             assert.ok(out.hrefs.includes('https://example.com/l') && out.hrefs.includes('https://example.com/n') && out.hrefs.includes('http://example.com/m.mp3'));
-            for (const word of ['[Voice]', '[Video]', '📍', '♪', '[Image]', 'system <script>', '[weird<b>]', '23.10000, 113.30000'])
+            for (const word of ['[Voice]', '[Video]', 'Location', '♪', '[Image]', 'system <script>', '[weird<b>]', '23.10000, 113.30000'])
                 assert.ok(out.text.includes(word), `${word} in ${out.text}`);
             assert.equal(out.kinds.filter((k) => k === 'lj-notice').length, 1);
             assert.deepEqual(page.errors, []);

@@ -197,7 +197,8 @@
             return LJ.el(
                 'div',
                 { class: 'lj-bubble lj-location' },
-                LJ.el('div', { class: 'lj-card__title', text: `📍 ${str(b.label) || str(b.poiname) || 'Location'}` }),
+                LJ.el('div', { class: 'lj-card__kind', text: 'Location' }),
+                LJ.el('div', { class: 'lj-card__title', text: str(b.label) || str(b.poiname) || 'Pinned place' }),
                 where ? LJ.el('div', { class: 'lj-card__desc', text: where }) : null,
             );
         },
