@@ -55,6 +55,38 @@ int api_clear_quota_v2(struct req *r);
 int api_quota_get(struct req *r);
 int api_quota_clear(struct req *r);
 
+/* api_qrcode.c, api_shorten.c, api_jssdk.c: scene QR codes, short keys, JS-SDK tickets */
+int api_qrcode_create(struct req *r);
+int api_showqrcode(struct req *r);
+int api_shorten_gen(struct req *r);
+int api_shorten_fetch(struct req *r);
+int api_shorturl(struct req *r);
+int api_getticket(struct req *r);
+/* api_menus.c: custom menus */
+int api_menu_create(struct req *r);
+int api_menu_get(struct req *r);
+int api_menu_delete(struct req *r);
+int api_menu_addconditional(struct req *r);
+int api_menu_delconditional(struct req *r);
+int api_menu_trymatch(struct req *r);
+int api_menu_selfmenu(struct req *r);
+/* api_user.c: followers, user info, tags and the blacklist */
+int api_user_get(struct req *r);
+int api_user_info(struct req *r);
+int api_user_batchget(struct req *r);
+int api_user_updateremark(struct req *r);
+int api_user_tag_get(struct req *r);
+int api_tags_create(struct req *r);
+int api_tags_get(struct req *r);
+int api_tags_update(struct req *r);
+int api_tags_delete(struct req *r);
+int api_tags_batchtagging(struct req *r);
+int api_tags_batchuntagging(struct req *r);
+int api_tags_getidlist(struct req *r);
+int api_tags_getblacklist(struct req *r);
+int api_tags_batchblacklist(struct req *r);
+int api_tags_batchunblacklist(struct req *r);
+
 /* api_ops.c */
 int api_healthz(struct req *r);
 int api_metrics(struct req *r);
@@ -79,6 +111,10 @@ int api_admin_clock_advance(struct req *r);
 /* api_server.c: an account's message server and its push log (operator) */
 int api_admin_accounts_server(struct req *r);
 int api_admin_pushes(struct req *r);
+
+/* api_message.c: customer-service messages */
+int api_custom_send(struct req *r);
+int api_custom_typing(struct req *r);
 
 /* api_chat.c: the user side of messaging */
 int api_client_accounts(struct req *r);

@@ -11,6 +11,7 @@
 #include "../core/clock.h"
 #include "../push/worker.h"
 #include "../core/demo.h"
+#include "../core/qrcodes.h"
 #include "../core/quota.h"
 #include "../core/tokens.h"
 #include "../http/http.h"
@@ -97,8 +98,8 @@ static int prepare_store(const char *dir, int demo, const char *base)
     return rc;
 }
 
-/* every second: save quota counters; every minute: prune the token cache and drop stored
- * tokens a day past their expiry */
+/* every second: save quota counters; every minute: prune the token cache, drop stored
+ * tokens a day past their expiry and expired QR codes and short keys */
 static void *maintenance(void *unused)
 {
     for (unsigned tick = 1;; tick++) {
@@ -107,6 +108,7 @@ static void *maintenance(void *unused)
         if (tick % 60 == 0) {
             tokens_cache_prune(clock_now());
             writer_run_sync(tokens_purge_run, NULL, NULL);
+            writer_run_sync(qrcodes_purge_run, NULL, NULL);
         }
     }
     return NULL;

@@ -257,3 +257,29 @@ void chat_account_send_after(void *arg)
     struct account_msg *m = arg;
     chatwait_notify(m->user_id);
 }
+
+#define TYPING_WINDOW 30
+#define TYPING_TTL    15
+
+int chat_typing_run(struct store *s, void *arg)
+{
+    struct typing_op *t = arg;
+    struct follower f;
+    int64_t now = clock_now();
+    int rc = store_follower_get(s, t->appid, t->openid, &f);
+    if (rc != 0)
+        return rc == ERR_NOT_FOUND ? ERR_INVALID_OPENID : rc;
+    if (!f.subscribed)
+        return ERR_REQUIRE_SUBSCRIBE;
+    t->user_id = f.user_id;
+    if (t->on) {
+        if (now - f.cs_at > TYPING_WINDOW)
+            return ERR_TYPING_NO_INTERACTION;
+        if (f.typing_until > now)
+            return ERR_TYPING_REPEATED;
+        f.typing_until = now + TYPING_TTL;
+    } else {
+        f.typing_until = 0;
+    }
+    return store_follower_put(s, &f);
+}

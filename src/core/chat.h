@@ -66,4 +66,12 @@ int64_t chat_msgid(int64_t message_id);
 /* the user's openid for appid and the follower row (zeroed when never followed) */
 int chat_follower(struct store *s, const char *appid, int64_t user_id, struct follower *f);
 
+/* customer-service typing (spec/messaging.md §7): writer job */
+struct typing_op {
+    char appid[19];
+    char openid[29];
+    int on;
+    int64_t user_id;
+};
+int chat_typing_run(struct store *s, void *arg);
 #endif

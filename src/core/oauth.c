@@ -1,5 +1,6 @@
 /* oauth: see oauth.h */
 #include "oauth.h"
+#include "users.h"
 #include "accounts.h"
 #include "clock.h"
 #include "ratelimit.h"
@@ -207,7 +208,7 @@ int oauth_exchange_run(struct store *s, void *arg)
     memcpy(t->scope, c.scope, sizeof(t->scope));
     t->expires_at = now + OAUTH_TOKEN_TTL;
     t->refresh_expires_at = now + OAUTH_REFRESH_TTL;
-    if (store_oauth_token_insert(s, t) != 0)
+    if (store_oauth_token_insert(s, t) != 0 || users_note(s, t->appid, t->user_id) != 0)
         return ERR_SYSTEM;
     fill_result(s, &x->out);
     return 0;

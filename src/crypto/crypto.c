@@ -61,6 +61,25 @@ void crypto_base64url(const unsigned char *in, size_t n, char *out)
     out[o] = 0;
 }
 
+void crypto_base64(const unsigned char *in, size_t n, char *out)
+{
+    EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+}
+
+void crypto_random_base62(char *out, size_t n)
+{
+    static const char al[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    unsigned char b[64];
+    size_t o = 0;
+    while (o < n) {
+        crypto_random(b, sizeof(b));
+        for (size_t i = 0; i < sizeof(b) && o < n; i++)
+            if (b[i] < 248) /* 248 = 4 * 62: no bias */
+                out[o++] = al[b[i] % 62];
+    }
+    out[n] = 0;
+}
+
 void crypto_token(char *out, size_t cap, const char *prefix, size_t nbytes)
 {
     unsigned char b[96];

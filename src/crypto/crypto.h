@@ -23,6 +23,10 @@ void crypto_hmac_sha256(const void *key, size_t klen, const void *msg, size_t ml
 /* 1 if equal; time depends only on the lengths */
 int crypto_eq(const char *a, size_t alen, const char *b, size_t blen);
 void crypto_base64url(const unsigned char *in, size_t n, char *out);
+/* standard base64 with '+', '/' and '=' padding; out needs 4 * ((n + 2) / 3) + 1 bytes */
+void crypto_base64(const unsigned char *in, size_t n, char *out);
+/* n random characters of [0-9a-zA-Z], uniformly; out needs n + 1 bytes */
+void crypto_random_base62(char *out, size_t n);
 
 /* password storage: "pbkdf2-sha256$iter$salthex$hashhex"; out needs 128 bytes */
 void crypto_password_hash(const char *password, char *out, size_t cap);

@@ -20,6 +20,45 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/openapi/quota/get", api_quota_get, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/openapi/quota/clear", api_quota_clear, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* messaging.md §7: customer-service messages */
+    {M_POST, "/cgi-bin/message/custom/send", api_custom_send, AUTH_TOKEN, 1, WIRE, 0},
+    {M_POST, "/cgi-bin/message/custom/typing", api_custom_typing, AUTH_TOKEN, 1, WIRE, 0},
+
+    /* accounts.md §5-§7: scene QR codes, short keys, JS-SDK tickets */
+    {M_POST, "/cgi-bin/qrcode/create", api_qrcode_create, AUTH_TOKEN, 3, WIRE, 0},
+    {M_GET, "/cgi-bin/showqrcode", api_showqrcode, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/cgi-bin/shorten/gen", api_shorten_gen, AUTH_TOKEN, 3, WIRE, 0},
+    {M_POST, "/cgi-bin/shorten/fetch", api_shorten_fetch, AUTH_TOKEN, 3, WIRE, 0},
+    {M_POST, "/cgi-bin/shorturl", api_shorturl, AUTH_TOKEN, 3, WIRE, 0},
+    {M_GET, "/cgi-bin/ticket/getticket", api_getticket, AUTH_TOKEN, 4, WIRE, 0},
+    /* accounts.md §2: custom menus */
+    {M_POST, "/cgi-bin/menu/create", api_menu_create, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/menu/get", api_menu_get, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/menu/delete", api_menu_delete, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/addconditional", api_menu_addconditional, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/delconditional", api_menu_delconditional, AUTH_TOKEN, 15, WIRE, 0},
+    {M_POST, "/cgi-bin/menu/trymatch", api_menu_trymatch, AUTH_TOKEN, 15, WIRE, 0},
+    {M_GET, "/cgi-bin/get_current_selfmenu_info", api_menu_selfmenu, AUTH_TOKEN, 1, WIRE, 0},
+    /* accounts.md §3-4: followers, tags and blacklist */
+    {M_GET, "/cgi-bin/user/get", api_user_get, AUTH_TOKEN, 2, WIRE, 0},
+    {M_GET, "/cgi-bin/user/info", api_user_info, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/user/info/batchget", api_user_batchget, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/user/info/updateremark", api_user_updateremark, AUTH_TOKEN, 2, WIRE, 0},
+    {M_GET | M_POST, "/cgi-bin/user/tag/get", api_user_tag_get, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/tags/create", api_tags_create, AUTH_TOKEN, 2, WIRE, 0},
+    {M_GET, "/cgi-bin/tags/get", api_tags_get, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/tags/update", api_tags_update, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/tags/delete", api_tags_delete, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/tags/members/batchtagging", api_tags_batchtagging, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/tags/members/batchuntagging", api_tags_batchuntagging, AUTH_TOKEN, 2, WIRE,
+     0},
+    {M_POST, "/cgi-bin/tags/getidlist", api_tags_getidlist, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/tags/members/getblacklist", api_tags_getblacklist, AUTH_TOKEN, 2, WIRE, 0},
+    {M_POST, "/cgi-bin/tags/members/batchblacklist", api_tags_batchblacklist, AUTH_TOKEN, 2, WIRE,
+     0},
+    {M_POST, "/cgi-bin/tags/members/batchunblacklist", api_tags_batchunblacklist, AUTH_TOKEN, 2,
+     WIRE, 0},
+
     /* oauth.md: web authorization */
     {M_GET | M_POST, "/sns/oauth2/access_token", api_sns_access_token, AUTH_NONE, 0, WIRE, 0},
     {M_GET | M_POST, "/sns/oauth2/refresh_token", api_sns_refresh_token, AUTH_NONE, 0, WIRE, 0},

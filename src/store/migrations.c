@@ -82,6 +82,28 @@ const char *const store_migrations[] = {
     " detail TEXT NOT NULL);"
     "CREATE INDEX push_attempts_push ON push_attempts(push_id);"
     "CREATE INDEX push_attempts_account ON push_attempts(appid, id);",
+    /* 4: scene QR codes, short keys, legacy short URLs, JS-SDK tickets */
+    "CREATE TABLE qrcodes(ticket TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    " appid TEXT NOT NULL, action TEXT NOT NULL, scene_id INTEGER NOT NULL,"
+    " scene_str TEXT NOT NULL, url TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX qrcodes_scene ON qrcodes(appid, action, scene_id, scene_str)"
+    " WHERE expires_at = 0;"
+    "CREATE INDEX qrcodes_expiry ON qrcodes(expires_at) WHERE expires_at > 0;"
+    "CREATE TABLE qrcode_counts(appid TEXT PRIMARY KEY, permanent INTEGER NOT NULL);"
+    "CREATE TABLE short_keys(short_key TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " long_data TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX short_keys_expiry ON short_keys(expires_at);"
+    "CREATE TABLE short_urls(short_key TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " long_url TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX short_urls_long ON short_urls(appid, long_url);"
+    "CREATE TABLE js_tickets(appid TEXT NOT NULL, type TEXT NOT NULL, ticket TEXT NOT NULL,"
+    " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY(appid, type));",
+    /* 5: custom menus: each account's default menu and its conditional menus */
+    "CREATE TABLE menus(menuid INTEGER PRIMARY KEY, appid TEXT NOT NULL,"
+    " conditional INTEGER NOT NULL, tag_id INTEGER NOT NULL, platform INTEGER NOT NULL,"
+    " buttons TEXT NOT NULL, domains TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE INDEX menus_account ON menus(appid, conditional, menuid);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

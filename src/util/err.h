@@ -41,6 +41,8 @@
     X(RESPONSE_COUNT_LIMIT, 45047, "out of response count limit")                             \
     X(TYPING_NO_INTERACTION, 45080, "no interaction in the last 30 seconds, typing refused")  \
     X(TYPING_REPEATED, 45081, "already typing")                                               \
+    X(EMPTY_CONTENT, 44004, "empty content")                                                  \
+    X(ARTICLE_COUNT, 45008, "article size out of limit")                                      \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
     X(DAILY_QUOTA, 45009, "reach max api daily quota limit")                                  \
     X(MINUTE_QUOTA, 45011, "api minute-quota reach limit, must slower, retry next minute")    \
@@ -49,6 +51,46 @@
     X(API_UNAUTHORIZED, 48001, "api unauthorized")                                            \
     X(CLEAR_QUOTA_LIMIT, 48006, "forbid to clear quota because of reaching the limit")        \
     X(USER_UNAUTHORIZED, 50001, "api unauthorized or user unauthorized")                      \
+    X(INVALID_ACTION_NAME, 40052, "invalid action name")                                      \
+    X(INVALID_ACTION_INFO, 40053, "invalid action info, please check document")               \
+    X(INVALID_URL, 40066, "invalid url")                                                      \
+    X(QRCODE_LIMIT, 45029, "qrcode count out of limit")                                       \
+    X(SHORTEN_TOO_LONG, 9410010, "long_data exceeds the length limit")                        \
+    X(SHORTEN_BAD_EXPIRE, 9410011, "expire_seconds exceeds the limit")                        \
+    X(SHORTEN_NOT_FOUND, 9410012, "short_key not exist, expired or not of this account")      \
+    X(MENU_BUTTON_SIZE, 40016, "invalid button size")                                         \
+    X(MENU_BUTTON_TYPE, 40017, "invalid button type")                                         \
+    X(MENU_BUTTON_NAME, 40018, "invalid button name size")                                    \
+    X(MENU_BUTTON_KEY, 40019, "invalid button key size")                                      \
+    X(MENU_BUTTON_URL, 40020, "invalid button url size")                                      \
+    X(MENU_SUB_LEVEL, 40022, "invalid sub_menu level")                                        \
+    X(MENU_SUB_SIZE, 40023, "invalid sub button size")                                        \
+    X(MENU_SUB_TYPE, 40024, "invalid sub button type")                                        \
+    X(MENU_SUB_NAME, 40025, "invalid sub button name size")                                   \
+    X(MENU_SUB_KEY, 40026, "invalid sub button key size")                                     \
+    X(MENU_SUB_URL, 40027, "invalid sub button url size")                                     \
+    X(MENU_SUB_URL_DOMAIN, 40054, "invalid sub button url domain")                            \
+    X(MENU_URL_DOMAIN, 40055, "invalid button url domain")                                    \
+    X(MENU_MEDIA_ID_SIZE, 40118, "invalid media_id size")                                     \
+    X(WEAPP_PAGEPATH, 40165, "invalid weapp pagepath")                                        \
+    X(WEAPP_APPID, 40166, "invalid weapp appid")                                              \
+    X(MENU_NOT_EXIST, 46003, "menu no exist")                                                 \
+    X(INVALID_TAG_ID, 45159, "invalid tag id")                                                \
+    X(MENU_NOT_CONDITIONAL, 65301, "this menu is not conditionalmenu")                        \
+    X(MENU_NO_SUCH_USER, 65302, "no such user")                                               \
+    X(MENU_NO_DEFAULT, 65303, "there is no selfmenu, please create selfmenu first")           \
+    X(MENU_RULE_EMPTY, 65304, "match rule empty")                                             \
+    X(MENU_DOMAIN_LIMIT, 65316, "domain count reach limit")                                   \
+    X(MENU_RULE_PRIVACY, 65320, "matchrule on sex, region or language is not supported")      \
+    X(INVALID_OPENID_LIST_SIZE, 40032, "invalid openid list size")                            \
+    X(INVALID_REMARK, 40092, "invalid remark name")                                           \
+    X(TOO_MANY_TAGS, 45056, "too many tag now, no need to add new")                           \
+    X(TAG_TOO_MANY_FANS, 45057, "can't delete the tag that has too many fans")                \
+    X(SYS_TAG, 45058, "can't modify sys tag")                                                 \
+    X(USER_TOO_MANY_TAGS, 45059, "can not tagging one user too much")                         \
+    X(INVALID_TAG_NAME, 45157, "invalid tag name")                                            \
+    X(TAG_NAME_TOO_LONG, 45158, "tag name too long")                                          \
+    X(OPENID_NOT_OWNED, 49003, "not match openid with appid")                                 \
     X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                          \
     X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")            \
     X(NOT_FOUND, 404, "not found")                                                            \
@@ -56,6 +98,7 @@
     X(UNAUTHENTICATED, 401, "unauthenticated")                                                \
     X(FORBIDDEN, 403, "forbidden")                                                            \
     X(CONFLICT, 409, "already exists")                                                        \
+    X(EXPIRED, 410, "expired")                                                                \
     X(BAD_REQUEST, 400, "bad request")
 
 enum err_code {

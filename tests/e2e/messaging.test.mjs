@@ -73,3 +73,72 @@ test('every attempt is in the push log', async () => {
     assert.equal(log[0].attempts[0].outcome, 'no_reply');
     await dev.close();
 });
+
+describe('customer-service messages', () => {
+    async function setup() {
+        const { acct, dev } = await wiredAccount(srv());
+        const u = await newClientUser(srv());
+        const f = await client.follow(srv(), u, acct.appid);
+        const tok = (await srv().token(acct.appid, acct.secret)).access_token;
+        const send = (body) => srv().post(`/cgi-bin/message/custom/send?access_token=${tok}`, body);
+        return { acct, dev, u, openid: f.body.openid, tok, send };
+    }
+
+    test('the 48-hour window: 5 messages after a user message, then 45047; closed after 48 h', async () => {
+        const { acct, dev, u, openid, send } = await setup();
+        // follow opened a short window of 3
+        for (let i = 0; i < 3; i++)
+            assert.equal((await send({ touser: openid, msgtype: 'text', text: { content: `f${i}` } })).body.errcode, 0);
+        assert.equal((await send({ touser: openid, msgtype: 'text', text: { content: 'x' } })).body.errcode, 45047);
+        await client.text(srv(), u, acct.appid, 'hi');
+        for (let i = 0; i < 5; i++) {
+            const r = await send({ touser: openid, msgtype: 'text', text: { content: `m${i}` } });
+            assert.equal(r.body.errcode, 0, r.text);
+        }
+        assert.equal((await send({ touser: openid, msgtype: 'text', text: { content: 'x' } })).body.errcode, 45047);
+        const chat = await client.messages(srv(), u, acct.appid);
+        const custom = chat.body.messages.filter((m) => m.source === 'custom').map((m) => m.body.content);
+        assert.deepEqual(custom, ['f0', 'f1', 'f2', 'm0', 'm1', 'm2', 'm3', 'm4']);
+        await client.text(srv(), u, acct.appid, 'again');
+        await srv().advance(48 * 3600 + 1);
+        const tok2 = (await srv().token(acct.appid, acct.secret)).access_token;
+        const send2 = (body) => srv().post(`/cgi-bin/message/custom/send?access_token=${tok2}`, body);
+        assert.equal((await send2({ touser: openid, msgtype: 'text', text: { content: 'late' } })).body.errcode, 45015);
+        await dev.close();
+    });
+
+    test('every msgtype is checked; errors for strangers, non-followers and bad input', async () => {
+        const { acct, dev, u, openid, send } = await setup();
+        await client.text(srv(), u, acct.appid, 'hi');
+        const ok = [
+            { msgtype: 'image', image: { media_id: 'MEDIA1' } },
+            { msgtype: 'news', news: { articles: [{ title: 'T', description: 'D', url: 'http://x', picurl: 'http://p' }] } },
+            { msgtype: 'music', music: { title: 't', musicurl: 'http://m', hqmusicurl: 'http://h', thumb_media_id: 'TH' } },
+        ];
+        for (const m of ok) assert.equal((await send({ touser: openid, ...m })).body.errcode, 0, JSON.stringify(m));
+        assert.equal((await send({ touser: openid, msgtype: 'bogus', bogus: {} })).body.errcode, 40008);
+        assert.equal((await send({ touser: openid, msgtype: 'text', text: {} })).body.errcode, 44004);
+        assert.equal((await send({ touser: openid, msgtype: 'text', text: { content: 'x'.repeat(3000) } })).body.errcode, 45002);
+        assert.equal((await send({ touser: openid, msgtype: 'news', news: { articles: [{ title: 'a' }, { title: 'b' }] } })).body.errcode, 45008);
+        assert.equal((await send({ touser: 'o' + 'x'.repeat(27), msgtype: 'text', text: { content: 'x' } })).body.errcode, 40003);
+        assert.equal((await send({ msgtype: 'text', text: { content: 'x' } })).body.errcode, 40003);
+        assert.equal((await send('not json')).body.errcode, 47001);
+        await client.unfollow(srv(), u, acct.appid);
+        assert.equal((await send({ touser: openid, msgtype: 'text', text: { content: 'x' } })).body.errcode, 43004);
+        await dev.close();
+    });
+
+    test('typing needs an interaction in the last 30 seconds and is not repeated', async () => {
+        const { acct, dev, u, openid, tok } = await setup();
+        const typing = (command) =>
+            srv().post(`/cgi-bin/message/custom/typing?access_token=${tok}`, { touser: openid, command });
+        await client.text(srv(), u, acct.appid, 'hi');
+        assert.equal((await typing('Typing')).body.errcode, 0);
+        assert.equal((await typing('Typing')).body.errcode, 45081);
+        assert.equal((await typing('CancelTyping')).body.errcode, 0);
+        await srv().advance(31);
+        assert.equal((await typing('Typing')).body.errcode, 45080);
+        assert.equal((await typing('Dance')).body.errcode, 47003);
+        await dev.close();
+    });
+});

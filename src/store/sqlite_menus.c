@@ -1,0 +1,138 @@
+/*
+ * sqlite_menus: the SQLite side of store_menus.h. Menus are found by the index
+ * menus_account(appid, conditional, menuid), read backwards for newest first.
+ */
+#include "store_menus.h"
+#include "sqlite_int.h"
+#include "../util/err.h"
+
+#include <string.h>
+
+#define MENU_COLS "menuid, appid, conditional, tag_id, platform, buttons, domains, created_at"
+
+static const char *col_str(sqlite3_stmt *st, int i)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    return v ? (const char *)v : "";
+}
+
+static void fill_menu(sqlite3_stmt *st, struct menu_row *m)
+{
+    m->menuid = sqlite3_column_int64(st, 0);
+    sq_col_text(st, 1, m->appid, sizeof(m->appid));
+    m->conditional = sqlite3_column_int(st, 2);
+    m->tag_id = sqlite3_column_int64(st, 3);
+    m->platform = sqlite3_column_int(st, 4);
+    m->buttons = col_str(st, 5);
+    m->domains = col_str(st, 6);
+    m->created_at = sqlite3_column_int64(st, 7);
+}
+
+/* steps st to its end, handing each row to cb; `one`: ERR_NOT_FOUND when there is no row */
+static int each_menu(struct store *s, sqlite3_stmt *st, int one, store_menu_cb cb, void *arg)
+{
+    if (!st)
+        return ERR_SYSTEM;
+    int r, rows = 0;
+    while ((r = sq_step(s, st)) == 1) {
+        struct menu_row m;
+        fill_menu(st, &m);
+        rows++;
+        if (cb)
+            cb(arg, &m);
+        if (one) {
+            sq_done(st);
+            break;
+        }
+    }
+    if (r < 0)
+        return ERR_SYSTEM;
+    return one && rows == 0 ? ERR_NOT_FOUND : 0;
+}
+
+int store_menu_insert(struct store *s, const struct menu_row *m)
+{
+    return EXEC(s, "INSERT INTO menus(" MENU_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+                "itiiitti", m->menuid, m->appid, (int64_t)m->conditional, m->tag_id,
+                (int64_t)m->platform, m->buttons, m->domains, m->created_at);
+}
+
+int store_menu_default(struct store *s, const char *appid, store_menu_cb cb, void *arg)
+{
+    return each_menu(s,
+                     sq_query(s,
+                              "SELECT " MENU_COLS " FROM menus WHERE appid = $1"
+                              " AND conditional = 0 ORDER BY menuid DESC LIMIT 1",
+                              "t", appid),
+                     1, cb, arg);
+}
+
+int store_menu_conditionals(struct store *s, const char *appid, store_menu_cb cb, void *arg)
+{
+    return each_menu(s,
+                     sq_query(s,
+                              "SELECT " MENU_COLS " FROM menus WHERE appid = $1"
+                              " AND conditional = 1 ORDER BY menuid DESC",
+                              "t", appid),
+                     0, cb, arg);
+}
+
+int store_menu_match(struct store *s, const char *appid, int64_t tag_id, int platform,
+                     store_menu_cb cb, void *arg)
+{
+    return each_menu(s,
+                     sq_query(s,
+                              "SELECT " MENU_COLS " FROM menus WHERE appid = $1"
+                              " AND conditional = 1 AND (tag_id = -1 OR tag_id = $2)"
+                              " AND (platform = 0 OR $3 = 0 OR platform = $3)"
+                              " ORDER BY menuid DESC LIMIT 1",
+                              "tii", appid, tag_id, (int64_t)platform),
+                     1, cb, arg);
+}
+
+int store_menu_delete_default(struct store *s, const char *appid)
+{
+    return EXEC(s, "DELETE FROM menus WHERE appid = $1 AND conditional = 0", "t", appid);
+}
+
+int store_menu_delete_all(struct store *s, const char *appid)
+{
+    return EXEC(s, "DELETE FROM menus WHERE appid = $1", "t", appid);
+}
+
+int store_menu_delete_conditional(struct store *s, const char *appid, int64_t menuid)
+{
+    int rc = EXEC(s, "DELETE FROM menus WHERE menuid = $2 AND appid = $1 AND conditional = 1", "ti",
+                  appid, menuid);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        return ERR_NOT_FOUND;
+    return rc;
+}
+
+static void fill_none(sqlite3_stmt *st, void *out)
+{
+    (void)st;
+    (void)out;
+}
+
+static void fill_i64(sqlite3_stmt *st, void *out)
+{
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+}
+
+int store_menu_tag_exists(struct store *s, const char *appid, int64_t tag_id)
+{
+    return sq_one_row(
+        s, sq_query(s, "SELECT 1 FROM tags WHERE appid = $1 AND id = $2", "ti", appid, tag_id),
+        fill_none, NULL);
+}
+
+int store_menu_last_tag(struct store *s, const char *appid, const char *openid, int64_t *tag_id)
+{
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT tag_id FROM follower_tags WHERE appid = $1 AND openid = $2"
+                               " ORDER BY tagged_at DESC, tag_id DESC LIMIT 1",
+                               "tt", appid, openid),
+                      fill_i64, tag_id);
+}
