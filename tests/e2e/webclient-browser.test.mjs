@@ -362,6 +362,41 @@ describe('web client', () => {
             assert.deepEqual(page.errors, []);
         });
 
+        it('shows what the account sends (customer-service messages) in the open chat as it arrives', async (t) => {
+            if (SKIP)
+                return t.skip(SKIP);
+            const acct = await srv.createAccount({ type: 'service', verified: true });
+            const u = await newClientUser(srv);
+            const f = await client.follow(srv, u, acct.appid); // opens a window of 3 messages
+            assert.equal(f.body.errcode, 0, f.text);
+            const tok = (await srv.token(acct.appid, acct.secret)).access_token;
+            const send = async (body) => {
+                const r = await srv.post(`/cgi-bin/message/custom/send?access_token=${tok}`, { touser: f.body.openid, ...body });
+                assert.equal(r.body?.errcode, 0, r.text);
+            };
+            const page = await newPage();
+            await page.goto(`${srv.url}/app/chat?appid=${acct.appid}`);
+            await signInTyping(page, u.username);
+            await page.locator('#follow', { hasText: /^Unfollow$/ }).waitFor();
+            await page.locator('#empty').waitFor();
+
+            await send({ msgtype: 'text', text: { content: 'Welcome!\nReply 1 for news' } });
+            const first = page.locator('.lj-msg_account .lj-text');
+            await first.waitFor({ timeout: 10000 });
+            assert.equal(await first.textContent(), 'Welcome!\nReply 1 for news');
+            await send({ msgtype: 'news', news: { articles: [{ title: 'Launch', description: 'It is out', url: 'https://example.com/launch', picurl: 'https://example.com/p.jpg' }] } });
+            await send({ msgtype: 'music', music: { title: 'Song', description: 'Live', musicurl: 'http://example.com/s.mp3', hqmusicurl: 'http://example.com/s-hq.mp3', thumb_media_id: 'THUMB' } });
+            await page.locator('.lj-msg_account').nth(2).waitFor({ timeout: 10000 });
+            const news = page.locator('.lj-msg_account .lj-news .lj-card');
+            assert.equal(await news.getAttribute('href'), 'https://example.com/launch');
+            assert.equal(await news.locator('.lj-card__title').textContent(), 'Launch');
+            const music = page.locator('.lj-msg[data-msgtype="music"] .lj-card');
+            assert.equal(await music.getAttribute('href'), 'http://example.com/s-hq.mp3');
+            assert.match(await music.textContent(), /Song/);
+            assert.deepEqual(await page.locator('.lj-msg').evaluateAll((els) => els.map((e) => e.dataset.source)), ['custom', 'custom', 'custom']);
+            assert.deepEqual(page.errors, []);
+        });
+
         it("shows the account's menu from accounts/get and sends taps to menu/click (both intercepted)", async (t) => {
             if (SKIP)
                 return t.skip(SKIP);

@@ -221,6 +221,9 @@
             return LJ.el('div', { class: 'lj-news' }, list.map((a) => article(a && typeof a === 'object' ? a : {})));
         },
         mpnews: (b) => (Array.isArray(b.articles) ? renderers.news(b) : label('[Article]', str(b.title))),
+        mpnewsarticle: () => label('[Article]'),
+        mpvideo: (b) => label('[Video]', str(b.title)),
+        images: (b) => label('[Images]', Array.isArray(b.media_ids) ? `×${b.media_ids.length}` : ''),
         miniprogrampage: (b) => label('[Mini Program]', str(b.title)),
         wxcard: () => label('[Card]'),
         msgmenu: (b) =>
