@@ -11,6 +11,7 @@
  * node_modules are reachable. No directory listings; missing files are JSON 404s (errors.c).
  */
 #include "http_int.h"
+#include "../util/err.h"
 #include "../util/log.h"
 
 #include <limits.h>
@@ -132,7 +133,8 @@ static int page_name_ok(const char *name)
     return 1;
 }
 
-/* reads DIR/app/name into b: 0, or -1 when absent or too large */
+/* reads DIR/app/name into b: 0, or -1 when absent or too large. Pages are a few KB from the
+ * page cache, read on each request so an edited page shows without a restart. */
 static int read_page(const char *name, struct buf *b)
 {
     char path[PATH_MAX + 80];
@@ -161,7 +163,7 @@ void http_send_page(struct req *r, const char *name)
 {
     struct buf b = BUF_INIT;
     if (!page_name_ok(name) || read_page(name, &b) != 0) {
-        http_send_err_status(r, 404, 404, "not found");
+        http_send_err_status(r, 404, ERR_NOT_FOUND, "not found");
         return;
     }
     http_page_headers(r);
