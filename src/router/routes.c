@@ -108,6 +108,13 @@ const struct route routes[] = {
     {M_GET, "/app/qrconnect", api_app_qrconnect, AUTH_NONE, 0, 0, 0},
     {M_POST, "/app/qrconnect", api_app_qrconnect_decide, AUTH_NONE, 0, 0, 0},
 
+    /* web client: the pages of /app/ (files under /app/static/ and /app/vendor/ are served by
+     * the HTTP layer, http/static.c) */
+    {M_GET, "/app/accounts", api_app_page, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/chat", api_app_page, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/history", api_app_page, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/scan", api_app_page, AUTH_NONE, 0, 0, 0},
+
     /* operations */
     {M_GET, "/healthz", api_healthz, AUTH_NONE, 0, 0, 0},
     {M_GET, "/metrics", api_metrics, AUTH_NONE, 0, 0, 0},

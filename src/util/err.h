@@ -114,6 +114,7 @@
     X(NOT_FOUND, 404, "not found")                                                            \
     X(BODY_TOO_LARGE, 413, "request entity too large")                                        \
     X(UNAUTHENTICATED, 401, "unauthenticated")                                                \
+    X(FORBIDDEN, 403, "forbidden")                                                            \
     X(CONFLICT, 409, "already exists")                                                        \
     X(EXPIRED, 410, "expired")                                                                \
     X(BAD_REQUEST, 400, "bad request")
