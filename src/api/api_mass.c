@@ -74,6 +74,8 @@ static int begin(struct req *r, const cJSON *o, int n, const char *kind, struct 
     int rc = msgcheck(o, MSG_MASS, m->msgtype, sizeof(m->msgtype), m->body, sizeof(m->body));
     if (rc == 0)
         rc = check_media(r, o, m->msgtype);
+    if (rc == 0 && strcmp(m->msgtype, "mpnews") == 0)
+        rc = msgcheck_news_summary(r->rd, r->appid, m->body, sizeof(m->body));
     if (rc == 0 &&
         json_copy_str(o, "clientmsgid", m->clientmsgid, sizeof(m->clientmsgid)) == JSON_TOO_LONG)
         rc = ERR_ARGUMENT_INVALID;

@@ -61,6 +61,8 @@ int api_custom_send(struct req *r)
         rc = msgcheck(o, MSG_CUSTOM, m->msgtype, sizeof(m->msgtype), m->body, sizeof(m->body));
     if (rc == 0)
         rc = check_media(r, o, m->msgtype);
+    if (rc == 0 && strcmp(m->msgtype, "mpnews") == 0)
+        rc = msgcheck_news_summary(r->rd, r->appid, m->body, sizeof(m->body));
     cJSON_Delete(o);
     if (rc != 0) {
         free(m);

@@ -2,6 +2,8 @@
  * msgcheck: see msgcheck.h.
  */
 #include "msgcheck.h"
+#include "../store/store_media.h"
+#include "../util/buf.h"
 #include "../util/err.h"
 
 #include <stdio.h>
@@ -103,4 +105,43 @@ int msgcheck(const cJSON *req, enum msg_family fam, char *msgtype, size_t tcap, 
     }
     cJSON_free(json);
     return rc;
+}
+
+static void keep(cJSON *to, const cJSON *from, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
+    if (cJSON_IsString(v))
+        cJSON_AddStringToObject(to, key, v->valuestring);
+}
+
+int msgcheck_news_summary(struct store *rd, const char *appid, char *body, size_t cap)
+{
+    cJSON *b = cJSON_Parse(body);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "media_id");
+    struct buf content = BUF_INIT;
+    int rc = cJSON_IsString(id) ? store_media_content(rd, appid, id->valuestring, &content)
+                                : ERR_INVALID_MEDIA_ID;
+    cJSON *arts = rc == 0 ? cJSON_Parse(content.ptr) : NULL;
+    buf_release(&content);
+    if (rc == 0 && cJSON_IsArray(arts)) {
+        cJSON *out = cJSON_AddArrayToObject(b, "articles");
+        const cJSON *a;
+        cJSON_ArrayForEach(a, arts)
+        {
+            cJSON *s = cJSON_CreateObject();
+            keep(s, a, "title");
+            keep(s, a, "author");
+            keep(s, a, "digest");
+            keep(s, a, "thumb_media_id");
+            keep(s, a, "content_source_url");
+            cJSON_AddItemToArray(out, s);
+        }
+        char *json = cJSON_PrintUnformatted(b);
+        if (json && strlen(json) < cap)
+            snprintf(body, cap, "%s", json);
+        cJSON_free(json);
+    }
+    cJSON_Delete(arts);
+    cJSON_Delete(b);
+    return rc == ERR_NOT_FOUND ? ERR_INVALID_MEDIA_ID : rc;
 }

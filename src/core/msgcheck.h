@@ -15,4 +15,8 @@ enum msg_family { MSG_CUSTOM, MSG_MASS };
 int msgcheck(const cJSON *req, enum msg_family fam, char *msgtype, size_t tcap, char *body,
              size_t bcap);
 
+struct store;
+/* for mpnews: replaces body with {"media_id","articles":[{title,author,digest,
+ * thumb_media_id,content_source_url}]} from the news material, so a reader can show it */
+int msgcheck_news_summary(struct store *rd, const char *appid, char *body, size_t cap);
 #endif

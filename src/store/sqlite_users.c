@@ -105,8 +105,8 @@ int store_fan_note(struct store *s, const char *appid, const char *openid, int64
     return EXEC(s,
                 "INSERT INTO followers(appid, openid, user_id, subscribed, subscribe_time,"
                 " unsubscribe_time, subscribe_scene, qr_scene, qr_scene_str, remark, blacklisted,"
-                " blacklisted_at, cs_at, cs_ttl, cs_quota, cs_used, typing_until)"
-                " VALUES($1, $2, $3, 0, 0, 0, '', 0, '', '', 0, 0, 0, 0, 0, 0, 0)"
+                " blacklisted_at, cs_at, cs_ttl, cs_quota, cs_used, typing_until, follow_mark)"
+                " VALUES($1, $2, $3, 0, 0, 0, '', 0, '', '', 0, 0, 0, 0, 0, 0, 0, 0)"
                 " ON CONFLICT DO NOTHING",
                 "tti", appid, openid, user_id);
 }

@@ -91,3 +91,39 @@ test('clientmsgid makes a send idempotent for 24 hours; bad input; speed', async
     assert.equal((await wire('/cgi-bin/message/mass/speed/set', { speed: 9 })).body.errcode, 47003);
     await dev.close();
 });
+
+test('an mpnews mass send shows its articles in the chat', async () => {
+    const { acct, dev, wire, users } = await world(1);
+    const tok = (await srv().token(acct.appid, acct.secret)).access_token;
+    const jpeg = Buffer.alloc(600, 7);
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]).copy(jpeg);
+    const boundary = 'b0undary';
+    const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="t.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+        jpeg,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const thumb = await srv().request('POST', `/cgi-bin/material/add_material?access_token=${tok}&type=thumb`, {
+        body,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    assert.ok(thumb.body.media_id, thumb.text);
+    const news = await wire('/cgi-bin/material/add_news', {
+        articles: [{ title: 'Big news', thumb_media_id: thumb.body.media_id, author: 'ed', digest: 'short', content: '<p>long</p>' }],
+    });
+    assert.ok(news.body.media_id, news.text);
+    const r = await wire('/cgi-bin/message/mass/sendall', { filter: { is_to_all: true }, msgtype: 'mpnews', mpnews: { media_id: news.body.media_id }, send_ignore_reprint: 0 });
+    assert.equal(r.body.errcode, 0, r.text);
+    assert.ok(r.body.msg_data_id);
+    const chat = await client.messages(srv(), users[0], acct.appid);
+    const m = chat.body.messages.find((x) => x.source === 'mass');
+    assert.equal(m.msgtype, 'mpnews');
+    assert.ok(m.body.articles, JSON.stringify(m));
+    assert.equal(m.body.articles[0].title, 'Big news');
+    assert.equal(m.body.articles[0].digest, 'short');
+    assert.equal((await wire('/cgi-bin/message/mass/delete', { msg_id: r.body.msg_id })).body.errcode, 0);
+    assert.equal((await wire('/cgi-bin/message/mass/get', { msg_id: r.body.msg_id })).body.msg_status, 'DELETE');
+    const after = await client.messages(srv(), users[0], acct.appid);
+    assert.equal(after.body.messages.filter((x) => x.source === 'mass').length, 0);
+    await dev.close();
+});

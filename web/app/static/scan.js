@@ -56,8 +56,10 @@
         } catch (e) {
             if (e.status === 401)
                 return;
-            if (e.status === 404 && e.errcode === 404)
-                show(false, 'Scanning is not available on this server yet.', null);
+            if (e.status === 404)
+                show(false, 'This code is unknown to this server.', null);
+            else if (e.status === 410)
+                show(false, 'This code has expired.', null);
             else
                 show(false, LJ.explain(e), { errcode: e.errcode });
         } finally {
