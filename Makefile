@@ -6,8 +6,8 @@
 
 PKGS      := libh2o-evloop libcjson sqlite3 libcrypto libqrencode libpng libcurl expat
 DEB_BUILD := gcc make pkg-config libh2o-evloop-dev libcjson-dev libsqlite3-dev libssl-dev \
-             libqrencode-dev libpng-dev libcurl4-openssl-dev libexpat1-dev
-DEB_TEST  := libcriterion-dev nodejs npm chromium
+             libqrencode-dev libpng-dev libcurl4-openssl-dev libexpat1-dev nodejs npm
+DEB_TEST  := libcriterion-dev chromium
 CC        ?= cc
 
 WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -28,6 +28,8 @@ SRCS    := $(shell find src -name '*.c' | sort)
 OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 BIN     := $(BUILD)/lianjie
+# the web client's npm packages (WeUI, jsQR); the server serves files out of web/node_modules
+WEB_MODULES := web/node_modules/.package-lock.json
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -36,7 +38,7 @@ LDLIBS  = $(PKG_LIBS) -lpthread -lm
 
 .PHONY: all run test unit e2e asan bench format format-check clean deps deps-test
 
-all: deps $(BIN)
+all: deps $(WEB_MODULES) $(BIN)
 
 $(BIN): $(OBJS)
 	@echo "LD $@"
@@ -48,6 +50,9 @@ $(BUILD)/%.o: %.c
 	@$(CC) $(CFLAGS) -c $< -o $@
 
 -include $(OBJS:.o=.d)
+
+$(WEB_MODULES): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 
 # Installs what the build needs when it is missing (Debian; root or sudo).
 deps:
@@ -78,7 +83,7 @@ E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 $(E2E_MODULES): tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
-e2e: deps-test $(E2E_MODULES)
+e2e: deps-test $(E2E_MODULES) $(WEB_MODULES)
 	@$(MAKE) --no-print-directory MODE=asan build/asan/lianjie
 	LIANJIE_BIN=$(CURDIR)/build/asan/lianjie node --test --test-concurrency=2 tests/e2e/
 

@@ -17,11 +17,15 @@ int api_demo_mode(void);
 void api_set_demo_mode(int on);
 
 /* api_signin.c: the web client's sign-in page and cookie session */
+#define API_SESSION_COOKIE "lj_session"
 int api_cookie_user(struct req *r, int64_t *user_id);
 void api_login_redirect(struct req *r);
 int api_app_login_page(struct req *r);
 int api_app_login(struct req *r);
 int api_app_home(struct req *r);
+
+/* api_webapp.c: the web client's pages (static HTML files of the web directory) */
+int api_app_page(struct req *r);
 
 /* api_authorize.c: the authorization pages */
 int api_oauth_authorize(struct req *r);
@@ -128,6 +132,15 @@ int api_admin_pushes(struct req *r);
 /* api_message.c: customer-service messages */
 int api_custom_send(struct req *r);
 int api_custom_typing(struct req *r);
+
+/* api_mass.c: mass sends */
+int api_mass_sendall(struct req *r);
+int api_mass_send(struct req *r);
+int api_mass_preview(struct req *r);
+int api_mass_delete(struct req *r);
+int api_mass_get(struct req *r);
+int api_mass_speed_get(struct req *r);
+int api_mass_speed_set(struct req *r);
 
 /* api_tap.c: the user side of menus and scene QR codes */
 int api_client_account(struct req *r);

@@ -8,6 +8,7 @@
 #include "../core/chat.h"
 #include "../core/chatwait.h"
 #include "../core/clock.h"
+#include "../crypto/crypto.h"
 #include "../push/xml.h"
 #include "../store/store.h"
 #include "../store/store_chat.h"
@@ -20,9 +21,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define TEXT_MAX  2048
-#define POLL_MAX  30
-#define PAGE_SIZE 100
+#define TEXT_MAX      2048
+#define POLL_MAX      30
+#define PAGE_SIZE     100
+#define MEDIA_B64_MAX (14 * 1024 * 1024)
 
 /* ------------------------------------------------------------------ accounts */
 
@@ -314,6 +316,55 @@ static int build_message(const cJSON *o, struct user_act *a)
     return rc;
 }
 
+static int is_media(const char *t)
+{
+    return strcmp(t, "image") == 0 || strcmp(t, "voice") == 0 || strcmp(t, "video") == 0;
+}
+
+/* a base64 member into a new buffer: its length, 0 when absent, -1 when malformed */
+static long decode_member(const cJSON *o, const char *key, unsigned char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!cJSON_IsString(v) || strlen(v->valuestring) > MEDIA_B64_MAX)
+        return -1;
+    size_t n = strlen(v->valuestring);
+    *out = xmalloc(n * 3 / 4 + 3);
+    long len = crypto_base64_decode(v->valuestring, n, *out);
+    if (len <= 0) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return len;
+}
+
+/* the file (and a video's thumbnail) of a media message, appended to a new action */
+static int attach_media(struct req *r, const cJSON *o, struct user_act **ap)
+{
+    unsigned char *file, *thumb;
+    long n = decode_member(o, "file", &file);
+    long t = decode_member(o, "thumb", &thumb);
+    int rc = n > 0 && t >= 0 ? 0 : n == 0 ? ERR_EMPTY_MEDIA : ERR_ARGUMENT_INVALID;
+    if (rc == 0) {
+        *ap = xrealloc(*ap, sizeof(**ap) + (size_t)n + (size_t)t);
+        struct user_act *a = *ap;
+        memcpy(a->data, file, (size_t)n);
+        if (t > 0)
+            memcpy(a->data + n, thumb, (size_t)t);
+        a->file_len = (size_t)n;
+        a->thumb_len = (size_t)t;
+        req_host(r, a->host, sizeof(a->host));
+        if (json_copy_str(o, "filename", a->filename, sizeof(a->filename)) != JSON_OK)
+            snprintf(a->filename, sizeof(a->filename), "%s", a->msgtype);
+    }
+    free(file);
+    free(thumb);
+    return rc;
+}
+
 int api_client_send(struct req *r)
 {
     cJSON *o;
@@ -323,7 +374,12 @@ int api_client_send(struct req *r)
         return rc;
     a->window = WIN_MESSAGE;
     a->reply_ok = 1;
-    return act_submit(r, o, a, build_message(o, a));
+    if (json_copy_str(o, "msgtype", a->msgtype, sizeof(a->msgtype)) == JSON_OK &&
+        is_media(a->msgtype))
+        rc = attach_media(r, o, &a);
+    else
+        rc = build_message(o, a);
+    return act_submit(r, o, a, rc);
 }
 
 int api_client_location(struct req *r)
@@ -401,7 +457,7 @@ static int answer_chat(struct req *r, const struct chat_read *q, int send_empty,
     *rc = chat_follower(r->rd, q->appid, r->user_id, &f);
     if (*rc != 0)
         return 0;
-    int64_t since = f.subscribed ? f.subscribe_time : INT64_MAX;
+    int64_t since = f.subscribed ? f.follow_mark : INT64_MAX;
     struct buf b = BUF_INIT;
     struct chat_out c = {&b, 0, q->after};
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"messages\":[");

@@ -72,17 +72,24 @@ static int logout_done(struct req *r, void *arg, int rc)
 {
     if (rc != 0)
         return rc;
+    if (!req_header(r, "authorization", &(size_t){0}))
+        http_add_header(r, "set-cookie",
+                        API_SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     http_send_ok(r);
     return 0;
 }
 
+/* signs out the bearer session, or the web client's cookie session (which it also clears) */
 int api_client_logout(struct req *r)
 {
     size_t n;
+    char tok[128];
     const char *v = req_header(r, "authorization", &n);
-    if (!v || n <= 7)
+    if (v && n > 7)
+        return http_write(r, sessions_delete_run, NULL, xstrndup(v + 7, n - 7), logout_done);
+    if (v || req_cookie(r, API_SESSION_COOKIE, tok, sizeof(tok)) <= 0)
         return ERR_UNAUTHENTICATED;
-    return http_write(r, sessions_delete_run, NULL, xstrndup(v + 7, n - 7), logout_done);
+    return http_write(r, sessions_delete_run, NULL, xstrdup(tok), logout_done);
 }
 
 int api_client_me(struct req *r)

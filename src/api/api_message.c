@@ -5,6 +5,8 @@
 #include "api.h"
 #include "../core/chat.h"
 #include "../core/chatwait.h"
+#include "../core/clock.h"
+#include "../core/media.h"
 #include "../core/msgcheck.h"
 #include "../util/err.h"
 #include "../util/json.h"
@@ -29,6 +31,21 @@ static int get_touser(const cJSON *o, char *out, size_t cap)
     return 0;
 }
 
+/* the media a message names must be the account's, and live (40007 otherwise) */
+static int check_media(struct req *r, const cJSON *o, const char *msgtype)
+{
+    static const char *const keys[] = {"media_id", "thumb_media_id"};
+    const cJSON *obj = cJSON_GetObjectItemCaseSensitive(o, msgtype);
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, keys[i]);
+        char type[16];
+        if (cJSON_IsString(v) && v->valuestring[0] &&
+            media_exists(r->rd, r->appid, v->valuestring, clock_now(), type, sizeof(type)) != 0)
+            return ERR_INVALID_MEDIA_ID;
+    }
+    return 0;
+}
+
 int api_custom_send(struct req *r)
 {
     cJSON *o;
@@ -42,6 +59,8 @@ int api_custom_send(struct req *r)
     rc = get_touser(o, m->openid, sizeof(m->openid));
     if (rc == 0)
         rc = msgcheck(o, MSG_CUSTOM, m->msgtype, sizeof(m->msgtype), m->body, sizeof(m->body));
+    if (rc == 0)
+        rc = check_media(r, o, m->msgtype);
     cJSON_Delete(o);
     if (rc != 0) {
         free(m);

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COOKIE "lj_session"
+#define COOKIE API_SESSION_COOKIE
 
 int api_cookie_user(struct req *r, int64_t *user_id)
 {
@@ -54,37 +54,52 @@ static const char *safe_next(const char *next)
 static void demo_user_cb(void *arg, const struct user *u)
 {
     struct buf *b = arg;
-    buf_printf(b, "<button class=\"secondary\" name=\"user_id\" value=\"%lld\">", (long long)u->id);
+    buf_printf(b,
+               "<button class=\"weui-cell weui-cell_access lj-cell-button secondary\" "
+               "name=\"user_id\" value=\"%lld\"><span class=\"weui-cell__bd\">",
+               (long long)u->id);
     page_text(b, u->nickname);
-    buf_puts(b, " (");
+    buf_puts(b, "</span><span class=\"weui-cell__ft\">");
     page_text(b, u->username);
-    buf_puts(b, ")</button>");
+    buf_puts(b, "</span></button>");
+}
+
+static void login_form(struct buf *b, const char *next)
+{
+    buf_puts(b, "<form method=\"post\" action=\"/app/login\">");
+    page_hidden(b, "next", next);
+    buf_puts(b, "<div class=\"weui-cells weui-cells_form\">"
+                "<div class=\"weui-cell\"><div class=\"weui-cell__bd\">"
+                "<input class=\"weui-input\" name=\"username\" placeholder=\"Username\" "
+                "autocomplete=\"username\"></div></div>"
+                "<div class=\"weui-cell\"><div class=\"weui-cell__bd\">"
+                "<input class=\"weui-input\" name=\"password\" type=\"password\" "
+                "placeholder=\"Password\" autocomplete=\"current-password\"></div></div></div>"
+                "<div class=\"weui-btn-area\"><button class=\"weui-btn weui-btn_primary primary\" "
+                "type=\"submit\">Sign in</button></div></form>");
 }
 
 static void login_page(struct req *r, const char *next, const char *error)
 {
     struct buf b = BUF_INIT;
-    page_begin(&b, "Sign in");
-    buf_puts(&b, "<h1>Sign in to lianjie</h1>");
+    page_app_begin(&b, "Sign in");
+    buf_puts(&b, "<h1 class=\"lj-title\">Sign in to lianjie</h1>");
     if (error) {
-        buf_puts(&b, "<p class=\"err\">");
+        buf_puts(&b, "<p class=\"lj-err err\" role=\"alert\">");
         page_text(&b, error);
         buf_puts(&b, "</p>");
     }
-    buf_puts(&b, "<form method=\"post\" action=\"/app/login\">");
-    page_hidden(&b, "next", next);
-    buf_puts(&b, "<input name=\"username\" placeholder=\"Username\" autocomplete=\"username\">"
-                 "<input name=\"password\" type=\"password\" placeholder=\"Password\" "
-                 "autocomplete=\"current-password\">"
-                 "<button class=\"primary\" type=\"submit\">Sign in</button></form>");
+    login_form(&b, next);
     if (api_demo_mode()) {
-        buf_puts(&b, "<p class=\"muted\">Demo users: one click to sign in</p>"
+        buf_puts(&b, "<div class=\"weui-cells__title muted\">Demo users: one click to sign in</div>"
                      "<form method=\"post\" action=\"/app/login\">");
         page_hidden(&b, "next", next);
+        buf_puts(&b, "<div class=\"weui-cells\">");
         store_user_list(r->rd, demo_user_cb, &b);
-        buf_puts(&b, "</form>");
+        buf_puts(&b, "</div></form>");
     }
-    page_end(&b);
+    page_app_end(&b, NULL, NULL);
+    http_page_headers(r);
     http_send_html(r, error ? 401 : 200, &b);
 }
 
@@ -154,13 +169,20 @@ int api_app_home(struct req *r)
         return 0;
     }
     struct buf b = BUF_INIT;
-    page_begin(&b, "lianjie");
-    buf_puts(&b, "<h1>Signed in</h1><p>You are <b id=\"me\">");
+    page_app_begin(&b, "Chats");
+    buf_puts(&b, "<header class=\"lj-me\"><div class=\"lj-me__who\"><span class=\"muted\">"
+                 "Signed in</span> <b id=\"me\">");
     page_text(&b, u.nickname);
-    buf_puts(&b, "</b> (");
+    buf_puts(&b, "</b> <span class=\"muted\">(");
     page_text(&b, u.username);
-    buf_puts(&b, ").</p>");
-    page_end(&b);
+    buf_puts(&b, ")</span></div><button class=\"weui-btn weui-btn_mini weui-btn_default\" "
+                 "id=\"logout\" type=\"button\">Sign out</button></header>"
+                 "<div class=\"weui-cells__title\">Chats</div>"
+                 "<div class=\"weui-cells\" id=\"chats\"></div>"
+                 "<p class=\"lj-empty\" id=\"chats-empty\" hidden>No chats yet. Find an account "
+                 "on the <a href=\"/app/accounts\">Accounts</a> tab and follow it.</p>");
+    page_app_end(&b, "chats", "home.js");
+    http_page_headers(r);
     http_send_html(r, 200, &b);
     return 0;
 }

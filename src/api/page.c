@@ -64,3 +64,31 @@ void page_error(struct buf *b, int code, const char *what)
     buf_puts(b, "</p>");
     page_end(b);
 }
+
+void page_app_begin(struct buf *b, const char *title)
+{
+    buf_puts(b, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1,"
+                "viewport-fit=cover\"><title>");
+    page_text(b, title);
+    buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/app/vendor/weui.min.css\">"
+                "<link rel=\"stylesheet\" href=\"/app/static/app.css\">"
+                "<link rel=\"icon\" href=\"/app/static/icons/lianjie.svg\"></head>"
+                "<body><main class=\"lj-page\">");
+}
+
+void page_app_end(struct buf *b, const char *tab, const char *script)
+{
+    buf_puts(b, "</main>");
+    if (tab) {
+        buf_puts(b, "<nav class=\"weui-tabbar lj-tabbar\" id=\"tabbar\" data-tab=\"");
+        page_text(b, tab);
+        buf_puts(b, "\"></nav>");
+    }
+    if (script) {
+        buf_puts(b, "<script src=\"/app/static/common.js\"></script><script src=\"/app/static/");
+        page_text(b, script);
+        buf_puts(b, "\"></script>");
+    }
+    buf_puts(b, "</body></html>");
+}

@@ -1,6 +1,8 @@
 /*
  * cmd_serve: `lianjie serve [--data DIR] [--listen HOST:PORT] [--demo] [--test-clock]
- *                           [--threads N] [--log-level debug|info|warn|error|off]`
+ *                           [--threads N] [--log-level debug|info|warn|error|off] [--web DIR]`
+ * --web: the web client's files (default ./web, else web/ of the repository the binary was
+ * built in); without them the server runs and /app/ pages answer 404.
  */
 #include "cli.h"
 #include "../api/api.h"
@@ -116,6 +118,22 @@ static void *maintenance(void *unused)
     return NULL;
 }
 
+static int web_opt(int argc, char **argv, struct http_config *cfg)
+{
+    static char dir[4096];
+    const char *given = cli_opt(argc, argv, "web");
+    if (http_web_resolve(given, dir, sizeof(dir)) == 0) {
+        cfg->web_dir = dir;
+        return 0;
+    }
+    if (given) {
+        fprintf(stderr, "lianjie: --web '%s' is not a web directory (no app/ in it)\n", given);
+        return -1;
+    }
+    fprintf(stderr, "lianjie: no web directory found (./web): the web client is not served\n");
+    return 0;
+}
+
 static int serve_opts(int argc, char **argv, struct http_config *cfg, char *host, size_t cap)
 {
     const char *listen = cli_opt(argc, argv, "listen");
@@ -139,7 +157,7 @@ static int serve_opts(int argc, char **argv, struct http_config *cfg, char *host
         return -1;
     }
     cfg->threads = (int)n;
-    return 0;
+    return web_opt(argc, argv, cfg);
 }
 
 int cmd_serve(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include "accounts.h"
 #include "chatwait.h"
 #include "clock.h"
+#include "media.h"
 #include "../push/outbox.h"
 #include "../push/worker.h"
 #include "../push/xml.h"
@@ -126,7 +127,9 @@ static int follow_change(struct store *s, const struct account *acct, struct fol
     } else {
         return 0; /* already following */
     }
-    int rc = store_follower_put(s, f);
+    int rc = a->followed_now ? store_chat_max_id(s, &f->follow_mark) : 0;
+    if (rc == 0)
+        rc = store_follower_put(s, f);
     if (rc == 0) {
         event_xml(&b, acct, f, now, event, tail);
         rc = push_enqueue(s, acct, f->user_id, f->openid, event, b.ptr,
@@ -136,9 +139,50 @@ static int follow_change(struct store *s, const struct account *acct, struct fol
     return rc;
 }
 
+/* saves the file of a media message and writes its chat body and push elements */
+static int media_message(struct store *s, struct user_act *a, int64_t now)
+{
+    char id[72], thumb[72] = "", path[160] = "";
+    int rc = media_save(s, a->appid, a->msgtype, 0, a->filename, NULL, a->data, a->file_len, now,
+                        id, sizeof(id));
+    if (rc == 0 && a->thumb_len)
+        rc = media_save(s, a->appid, "thumb", 0, "thumb.jpg", NULL, a->data + a->file_len,
+                        a->thumb_len, now, thumb, sizeof(thumb));
+    if (rc != 0)
+        return rc;
+    struct buf x = BUF_INIT;
+    if (strcmp(a->msgtype, "image") == 0) {
+        media_image_path(s, a->appid, id, now, path, sizeof(path));
+        snprintf(a->body, sizeof(a->body), "{\"media_id\":\"%s\",\"pic_url\":\"http://%s%s\"}", id,
+                 a->host, path);
+        buf_printf(&x, "<PicUrl><![CDATA[http://%s%s]]></PicUrl>", a->host, path);
+        xml_cdata(&x, "MediaId", id);
+    } else if (strcmp(a->msgtype, "voice") == 0) {
+        struct media_rec m;
+        media_get_live(s, a->appid, id, now, &m);
+        const char *fmt = strstr(m.ctype, "mpeg") ? "mp3" : "amr";
+        snprintf(a->body, sizeof(a->body), "{\"media_id\":\"%s\",\"format\":\"%s\"}", id, fmt);
+        xml_cdata(&x, "MediaId", id);
+        xml_cdata(&x, "Format", fmt);
+    } else {
+        snprintf(a->body, sizeof(a->body), "{\"media_id\":\"%s\",\"thumb_media_id\":\"%s\"}", id,
+                 thumb);
+        xml_cdata(&x, "MediaId", id);
+        xml_cdata(&x, "ThumbMediaId", thumb);
+    }
+    snprintf(a->xml_tail, sizeof(a->xml_tail), "%s", x.ptr);
+    buf_release(&x);
+    return 0;
+}
+
 static int user_message(struct store *s, const struct account *acct, struct follower *f,
                         struct user_act *a, int64_t now)
 {
+    if (a->file_len) {
+        int mrc = media_message(s, a, now);
+        if (mrc != 0)
+            return mrc;
+    }
     struct chat_msg m = {0};
     snprintf(m.appid, sizeof(m.appid), "%s", acct->appid);
     snprintf(m.source, sizeof(m.source), "user");

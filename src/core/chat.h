@@ -8,6 +8,7 @@
 #ifndef LJ_CHAT_H
 #define LJ_CHAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -39,6 +40,12 @@ struct user_act {
     char openid[29];
     int64_t message_id;
     int followed_now; /* ACT_FOLLOW / ACT_SCAN: this action made the user a follower */
+    /* ACT_MESSAGE with a file (image, voice, video): saved as the account's temporary media;
+     * data holds the file, then the video's thumbnail */
+    char host[256]; /* for the image's public URL */
+    char filename[128];
+    size_t file_len, thumb_len;
+    unsigned char data[];
 };
 
 int chat_user_act_run(struct store *s, void *arg);

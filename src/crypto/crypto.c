@@ -203,3 +203,30 @@ void crypto_random_u32(uint32_t *out)
 {
     crypto_random(out, sizeof(*out));
 }
+
+long crypto_base64_decode(const char *in, size_t n, unsigned char *out)
+{
+    char tail[4];
+    size_t full = n / 4 * 4, rest = n - full;
+    if (rest == 1 || n == 0)
+        return -1;
+    long len = 0;
+    if (full > 0) {
+        int d = EVP_DecodeBlock(out, (const unsigned char *)in, (int)full);
+        if (d < 0)
+            return -1;
+        len = d - (in[full - 1] == '=') - (in[full - 2] == '=');
+        if (len < d && rest)
+            return -1; /* padding in the middle */
+    }
+    if (rest) {
+        memcpy(tail, in + full, rest);
+        memset(tail + rest, '=', 4 - rest);
+        unsigned char three[3];
+        if (EVP_DecodeBlock(three, (const unsigned char *)tail, 4) < 0)
+            return -1;
+        memcpy(out + len, three, rest - 1);
+        len += (long)rest - 1;
+    }
+    return len;
+}

@@ -25,6 +25,9 @@ int crypto_eq(const char *a, size_t alen, const char *b, size_t blen);
 void crypto_base64url(const unsigned char *in, size_t n, char *out);
 /* standard base64 with '+', '/' and '=' padding; out needs 4 * ((n + 2) / 3) + 1 bytes */
 void crypto_base64(const unsigned char *in, size_t n, char *out);
+/* decodes standard base64 (padding optional, no whitespace) into out (needs n * 3 / 4 + 3
+ * bytes): the decoded length, or -1 */
+long crypto_base64_decode(const char *in, size_t n, unsigned char *out);
 /* n random characters of [0-9a-zA-Z], uniformly; out needs n + 1 bytes */
 void crypto_random_base62(char *out, size_t n);
 

@@ -1,8 +1,9 @@
 /*
  * errors: h2o answers some requests itself, before any handler (a body over the limit: 413;
- * a malformed request: 400), with a plain-text body. This output filter turns those bodies
- * into the JSON envelope {"errcode":STATUS,"errmsg":"..."} so every client sees one format;
- * a body too large for an upload route becomes HTTP 200 {"errcode":45001,...} as on WeChat.
+ * a malformed request: 400) or from its file handler (static.c: 404, 403, 405, 416), with a
+ * plain-text body. This output filter turns those bodies into the JSON envelope
+ * {"errcode":STATUS,"errmsg":"..."} so every client sees one format; a body too large for an
+ * upload route becomes HTTP 200 {"errcode":45001,...} as on WeChat.
  * Our own answers never carry text/plain error bodies, so only h2o's are rewritten.
  */
 #include "http_int.h"
@@ -25,6 +26,24 @@ static void json_do_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs,
     h2o_iovec_t out = o->sent ? h2o_iovec_init(NULL, 0) : o->body;
     o->sent = 1;
     h2o_ostream_send_next(&o->super, req, &out, out.len ? 1 : 0, state);
+}
+
+static const char *message(int status)
+{
+    switch (status) {
+    case 413:
+        return "request entity too large";
+    case 404:
+        return "not found";
+    case 403:
+        return "forbidden";
+    case 405:
+        return "method not allowed";
+    case 416:
+        return "range not satisfiable";
+    default:
+        return status >= 500 ? "system error" : "bad request";
+    }
 }
 
 static int is_h2o_error(h2o_req_t *req, ssize_t *ct)
@@ -62,7 +81,7 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
                          ERR_MEDIA_SIZE_LIMIT, err_msg(ERR_MEDIA_SIZE_LIMIT));
         } else {
             n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}", req->res.status,
-                         req->res.status == 413 ? "request entity too large" : "bad request");
+                         message(req->res.status));
         }
         struct json_ostream *o = (void *)h2o_add_ostream(req, sizeof(*o), slot);
         o->super.do_send = json_do_send;

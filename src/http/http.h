@@ -100,7 +100,23 @@ struct http_config {
     int port;
     int threads;
     const char *data_dir;
+    const char *web_dir; /* the web client's files (static.c); NULL: not served */
 };
+
+/*
+ * static.c: the web client's files. http_web_resolve() finds the web directory: `given` when
+ * set, else ./web, else web/ of the repository the binary was built in (BIN/../../web); it
+ * must hold app/. 0 with its absolute path in out, or -1.
+ */
+int http_web_resolve(const char *given, char *out, size_t cap);
+/* the web directory being served ("" when none) */
+const char *http_web_dir(void);
+/* answers the page DIR/app/NAME (NAME like "chat.html") with the pages' security headers;
+ * 404 when it is missing */
+void http_send_page(struct req *r, const char *name);
+/* adds those security headers (CSP: scripts and styles only from this server) to an HTML
+ * page answered otherwise */
+void http_page_headers(struct req *r);
 
 /* runs the server until SIGINT/SIGTERM; returns 0 on a clean stop */
 int http_serve(const struct http_config *cfg);

@@ -39,6 +39,8 @@ size_t http_normalise_path(const char *in, size_t n, char *out);
 
 /* errors.c: h2o's own error answers in the JSON envelope */
 void http_errors_register(h2o_pathconf_t *pc);
+/* static.c: the web client's static paths, registered before "/" so they match first */
+void http_static_register(h2o_hostconf_t *host, const char *web_dir);
 /* counts an answer h2o gave before any handler ran (route "(none)") */
 void http_count_early(h2o_req_t *h);
 

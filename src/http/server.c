@@ -187,6 +187,8 @@ static const char *reason(int status)
         return "Bad Request";
     case 401:
         return "Unauthorized";
+    case 403:
+        return "Forbidden";
     case 404:
         return "Not Found";
     case 405:
@@ -297,6 +299,8 @@ static int status_for(int code)
         return 413;
     case ERR_UNAUTHENTICATED:
         return 401;
+    case ERR_FORBIDDEN:
+        return 403;
     case ERR_CONFLICT:
         return 409;
     case ERR_EXPIRED:
@@ -542,7 +546,7 @@ static void *run_loop(void *arg)
     return NULL;
 }
 
-static void setup_globalconf(void)
+static void setup_globalconf(const char *web_dir)
 {
     h2o_config_init(&globalconf);
     globalconf.max_request_entity_size = HTTP_MAX_UPLOAD;
@@ -551,6 +555,7 @@ static void setup_globalconf(void)
     globalconf.server_name = h2o_iovec_init(H2O_STRLIT("lianjie"));
     h2o_hostconf_t *host =
         h2o_config_register_host(&globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    http_static_register(host, web_dir);
     h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
     h2o_handler_t *hd = h2o_create_handler(pc, sizeof(*hd));
     hd->on_req = on_req;
@@ -580,7 +585,7 @@ int http_serve(const struct http_config *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     crypto_random_u32(&rid_prefix);
-    setup_globalconf();
+    setup_globalconf(cfg->web_dir);
     nthreads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;

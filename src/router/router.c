@@ -6,6 +6,7 @@
  */
 #include "router.h"
 #include "../http/http.h"
+#include "../api/api.h"
 #include "../core/accounts.h"
 #include "../core/quota.h"
 #include "../core/sessions.h"
@@ -13,6 +14,7 @@
 #include "../crypto/crypto.h"
 #include "../util/err.h"
 #include "../util/hash.h"
+#include "../util/url.h"
 #include "../util/xalloc.h"
 
 #include <string.h>
@@ -127,6 +129,36 @@ static int auth_token(struct req *r)
     return 0;
 }
 
+/*
+ * The web client's cookie session (api_cookie_user). A POST with it must come from a page
+ * of this server: it carries X-Requested-With, which a foreign page can only send after a
+ * CORS preflight that lianjie never grants, and an Origin, when the browser sends one, that
+ * names this host (pages on another port of the same host are same-site, so SameSite=Lax
+ * alone would let them post). Bearer callers never meet this rule.
+ */
+static int cross_site(struct req *r)
+{
+    size_t n;
+    char host[256];
+    const char *v = req_header(r, "x-requested-with", &n);
+    if (!v || n == 0)
+        return 1;
+    const char *origin = req_header(r, "origin", &n);
+    req_host(r, host, sizeof(host));
+    return origin && !url_origin_is_host(origin, n, host, strlen(host));
+}
+
+static int auth_cookie(struct req *r)
+{
+    int rc = api_cookie_user(r, &r->user_id);
+    if (rc != 0 || r->method != M_POST || !cross_site(r))
+        return rc;
+    http_send_err_status(r, 403, ERR_FORBIDDEN,
+                         "cross-site request refused: a cookie-authenticated POST needs "
+                         "X-Requested-With and a same-origin Origin");
+    return REQ_ASYNC;
+}
+
 static int authenticate(struct req *r)
 {
     char sess[128];
@@ -138,9 +170,10 @@ static int authenticate(struct req *r)
     case AUTH_OPERATOR:
         return auth_operator(r);
     case AUTH_CLIENT:
-        if (bearer(r, sess, sizeof(sess)) != 0)
-            return ERR_UNAUTHENTICATED;
-        return sessions_check(r->rd, sess, &r->user_id);
+        if (req_header(r, "authorization", &(size_t){0}))
+            return bearer(r, sess, sizeof(sess)) != 0 ? ERR_UNAUTHENTICATED
+                                                      : sessions_check(r->rd, sess, &r->user_id);
+        return auth_cookie(r);
     case AUTH_COMPONENT:
     case AUTH_CONSOLE:
         break;

@@ -24,6 +24,15 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/message/custom/send", api_custom_send, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/message/custom/typing", api_custom_typing, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* messaging.md §9: mass sends */
+    {M_POST, "/cgi-bin/message/mass/sendall", api_mass_sendall, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/send", api_mass_send, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/preview", api_mass_preview, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/delete", api_mass_delete, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/get", api_mass_get, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/speed/get", api_mass_speed_get, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/mass/speed/set", api_mass_speed_set, AUTH_TOKEN, 7, WIRE, 0},
+
     /* accounts.md §5-§7: scene QR codes, short keys, JS-SDK tickets */
     {M_POST, "/cgi-bin/qrcode/create", api_qrcode_create, AUTH_TOKEN, 3, WIRE, 0},
     {M_GET, "/cgi-bin/showqrcode", api_showqrcode, AUTH_NONE, 0, 0, 0},
@@ -99,6 +108,13 @@ const struct route routes[] = {
     {M_GET, "/app/qrconnect", api_app_qrconnect, AUTH_NONE, 0, 0, 0},
     {M_POST, "/app/qrconnect", api_app_qrconnect_decide, AUTH_NONE, 0, 0, 0},
 
+    /* web client: the pages of /app/ (files under /app/static/ and /app/vendor/ are served by
+     * the HTTP layer, http/static.c) */
+    {M_GET, "/app/accounts", api_app_page, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/chat", api_app_page, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/history", api_app_page, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/scan", api_app_page, AUTH_NONE, 0, 0, 0},
+
     /* operations */
     {M_GET, "/healthz", api_healthz, AUTH_NONE, 0, 0, 0},
     {M_GET, "/metrics", api_metrics, AUTH_NONE, 0, 0, 0},
@@ -139,7 +155,7 @@ const struct route routes[] = {
     {M_POST, "/client/v1/scan", api_client_scan, AUTH_CLIENT, 0, 0, 0},
     {M_POST, "/client/v1/follow", api_client_follow, AUTH_CLIENT, 0, 0, 0},
     {M_POST, "/client/v1/unfollow", api_client_unfollow, AUTH_CLIENT, 0, 0, 0},
-    {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, 0, 0, 15 << 20},
     {M_POST, "/client/v1/location", api_client_location, AUTH_CLIENT, 0, 0, 0},
     {M_GET, "/client/v1/messages", api_client_messages, AUTH_CLIENT, 0, 0, 0},
 };

@@ -49,7 +49,7 @@ const char *const store_migrations[] = {
     " subscribe_scene TEXT NOT NULL, qr_scene INTEGER NOT NULL, qr_scene_str TEXT NOT NULL,"
     " remark TEXT NOT NULL, blacklisted INTEGER NOT NULL, blacklisted_at INTEGER NOT NULL,"
     " cs_at INTEGER NOT NULL, cs_ttl INTEGER NOT NULL, cs_quota INTEGER NOT NULL,"
-    " cs_used INTEGER NOT NULL, typing_until INTEGER NOT NULL,"
+    " cs_used INTEGER NOT NULL, typing_until INTEGER NOT NULL, follow_mark INTEGER NOT NULL,"
     " PRIMARY KEY(appid, openid));"
     "CREATE UNIQUE INDEX followers_user ON followers(user_id, appid);"
     "CREATE INDEX followers_list ON followers(appid, subscribed, openid);"
@@ -114,6 +114,17 @@ const char *const store_migrations[] = {
     "CREATE INDEX media_list ON media(appid, permanent, grp, update_time, id);"
     "CREATE INDEX media_pub ON media(pub_id);"
     "CREATE INDEX media_expiry ON media(permanent, expires_at);",
+    /* 7: mass sends: one job per send; the message is one chat row for its audience */
+    "CREATE TABLE mass_jobs(msg_id INTEGER PRIMARY KEY, appid TEXT NOT NULL,"
+    " msg_data_id INTEGER NOT NULL, kind TEXT NOT NULL, tag_id INTEGER NOT NULL,"
+    " msgtype TEXT NOT NULL, clientmsgid TEXT NOT NULL, status TEXT NOT NULL,"
+    " total INTEGER NOT NULL, sent INTEGER NOT NULL, errors INTEGER NOT NULL,"
+    " message_id INTEGER NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE INDEX mass_jobs_client ON mass_jobs(appid, clientmsgid, created_at);"
+    "CREATE TABLE mass_speed(appid TEXT PRIMARY KEY, speed INTEGER NOT NULL);"
+    "INSERT INTO mass_jobs(msg_id, appid, msg_data_id, kind, tag_id, msgtype, clientmsgid,"
+    " status, total, sent, errors, message_id, created_at)"
+    " VALUES(1000000000, '', 0, 'seed', 0, '', '', 'DELETE', 0, 0, 0, 0, 0);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -13,7 +13,7 @@
 #define FOLLOWER_COLS                                                                         \
     "appid, openid, user_id, subscribed, subscribe_time, unsubscribe_time, subscribe_scene, " \
     "qr_scene, qr_scene_str, remark, blacklisted, blacklisted_at, cs_at, cs_ttl, cs_quota, "  \
-    "cs_used, typing_until"
+    "cs_used, typing_until, follow_mark"
 
 static void fill_follower(sqlite3_stmt *st, void *out)
 {
@@ -35,6 +35,7 @@ static void fill_follower(sqlite3_stmt *st, void *out)
     f->cs_quota = sqlite3_column_int64(st, 14);
     f->cs_used = sqlite3_column_int64(st, 15);
     f->typing_until = sqlite3_column_int64(st, 16);
+    f->follow_mark = sqlite3_column_int64(st, 17);
 }
 
 int store_follower_get(struct store *s, const char *appid, const char *openid, struct follower *out)
@@ -61,15 +62,15 @@ int store_follower_put(struct store *s, const struct follower *f)
     return EXEC(s,
                 "INSERT INTO followers(" FOLLOWER_COLS
                 ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-                " $16, $17) ON CONFLICT(appid, openid) DO UPDATE SET"
+                " $16, $17, $18) ON CONFLICT(appid, openid) DO UPDATE SET"
                 " subscribed = $4, subscribe_time = $5, unsubscribe_time = $6,"
                 " subscribe_scene = $7, qr_scene = $8, qr_scene_str = $9, remark = $10,"
                 " blacklisted = $11, blacklisted_at = $12, cs_at = $13, cs_ttl = $14,"
-                " cs_quota = $15, cs_used = $16, typing_until = $17",
-                "ttiiiitittiiiiiii", f->appid, f->openid, f->user_id, (int64_t)f->subscribed,
+                " cs_quota = $15, cs_used = $16, typing_until = $17, follow_mark = $18",
+                "ttiiiitittiiiiiiii", f->appid, f->openid, f->user_id, (int64_t)f->subscribed,
                 f->subscribe_time, f->unsubscribe_time, f->subscribe_scene, f->qr_scene,
                 f->qr_scene_str, f->remark, (int64_t)f->blacklisted, f->blacklisted_at, f->cs_at,
-                f->cs_ttl, f->cs_quota, f->cs_used, f->typing_until);
+                f->cs_ttl, f->cs_quota, f->cs_used, f->typing_until, f->follow_mark);
 }
 
 int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb cb, void *arg)
@@ -119,6 +120,17 @@ int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_i
                 "ii", message_id, user_id);
 }
 
+static void fill_max(sqlite3_stmt *st, void *out)
+{
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+}
+
+int store_chat_max_id(struct store *s, int64_t *out)
+{
+    return sq_one_row(s, sq_query(s, "SELECT COALESCE(MAX(id), 0) FROM messages", ""), fill_max,
+                      out);
+}
+
 static void fill_chat(sqlite3_stmt *st, struct chat_msg *m)
 {
     m->id = sqlite3_column_int64(st, 0);
@@ -142,7 +154,7 @@ int store_chat_list(struct store *s, const char *appid, int64_t user_id, const c
         " created_at FROM messages WHERE appid = $1 AND user_id = $2 AND id > $5"
         " UNION ALL SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
         " created_at FROM messages m WHERE appid = $1 AND user_id = 0 AND id > $5"
-        " AND created_at >= $4 AND (audience = -1"
+        " AND id > $4 AND (audience = -1"
         "  OR (audience > 0 AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
         "   AND t.openid = $3 AND t.tag_id = m.audience))"
         "  OR (audience = -2 AND EXISTS(SELECT 1 FROM mass_targets x"

@@ -26,6 +26,7 @@ struct follower {
     /* customer-service window: opened at cs_at for cs_ttl seconds, cs_quota sends, cs_used */
     int64_t cs_at, cs_ttl, cs_quota, cs_used;
     int64_t typing_until;
+    int64_t follow_mark; /* the newest chat message id when they last followed */
 };
 
 /* a chat message. dir 0: user to account, 1: account to user. audience: 0 = user_id only;
@@ -92,10 +93,12 @@ int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb
 /* sets m->id */
 int store_chat_insert(struct store *s, struct chat_msg *m);
 /* messages of (appid, user) with id > after, oldest first, at most limit; broadcasts to the
- * user (every follower since they followed, a tag they have, an openid list) included */
+ * user (to every follower, a tag they have, an openid list) newer than mark included */
 int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
                     int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg);
 int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_id);
+/* the newest chat message id (0 when none) */
+int store_chat_max_id(struct store *s, int64_t *out);
 
 /* sets p->id */
 int store_push_insert(struct store *s, struct push_rec *p);

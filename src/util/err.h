@@ -50,6 +50,9 @@
     X(EMPTY_CONTENT, 44004, "empty content")                                                  \
     X(ARTICLE_COUNT, 45008, "article size out of limit")                                      \
     X(EMPTY_MEDIA, 44001, "empty media data")                                                 \
+    X(INVALID_MSG_ID, 40059, "invalid msg id")                                                \
+    X(OPENID_LIST_TOO_SHORT, 40130, "invalid openid list size, at least two openid")          \
+    X(MASS_CLIENTMSGID_USED, 45065, "clientmsgid exist")                                      \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
     X(EMPTY_NEWS, 44003, "empty news data")                                                   \
     X(MEDIA_SIZE_LIMIT, 45001, "media size out of limit")                                     \
@@ -111,6 +114,7 @@
     X(NOT_FOUND, 404, "not found")                                                            \
     X(BODY_TOO_LARGE, 413, "request entity too large")                                        \
     X(UNAUTHENTICATED, 401, "unauthenticated")                                                \
+    X(FORBIDDEN, 403, "forbidden")                                                            \
     X(CONFLICT, 409, "already exists")                                                        \
     X(EXPIRED, 410, "expired")                                                                \
     X(BAD_REQUEST, 400, "bad request")

@@ -110,10 +110,10 @@ describe('customer-service messages', () => {
     test('every msgtype is checked; errors for strangers, non-followers and bad input', async () => {
         const { acct, dev, u, openid, send } = await setup();
         await client.text(srv(), u, acct.appid, 'hi');
+        assert.equal((await send({ touser: openid, msgtype: 'image', image: { media_id: 'MEDIA1' } })).body.errcode, 40007);
         const ok = [
-            { msgtype: 'image', image: { media_id: 'MEDIA1' } },
             { msgtype: 'news', news: { articles: [{ title: 'T', description: 'D', url: 'http://x', picurl: 'http://p' }] } },
-            { msgtype: 'music', music: { title: 't', musicurl: 'http://m', hqmusicurl: 'http://h', thumb_media_id: 'TH' } },
+            { msgtype: 'mpnewsarticle', mpnewsarticle: { article_id: 'A1' } },
         ];
         for (const m of ok) assert.equal((await send({ touser: openid, ...m })).body.errcode, 0, JSON.stringify(m));
         assert.equal((await send({ touser: openid, msgtype: 'bogus', bogus: {} })).body.errcode, 40008);
@@ -141,4 +141,31 @@ describe('customer-service messages', () => {
         assert.equal((await typing('Dance')).body.errcode, 47003);
         await dev.close();
     });
+});
+
+test('an image from the user becomes the account\'s temporary media with a public PicUrl', async () => {
+    const { acct, dev } = await wiredAccount(srv());
+    const u = await newClientUser(srv());
+    await client.follow(srv(), u, acct.appid);
+    await dev.next();
+    const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+    );
+    const s = await client.send(srv(), u, acct.appid, { msgtype: 'image', file: png.toString('base64'), filename: 'dot.png' });
+    assert.equal(s.body.errcode, 0, s.text);
+    const p = await dev.next();
+    assert.equal(p.msg.MsgType, 'image');
+    assert.ok(p.msg.MediaId);
+    const pic = await fetch(p.msg.PicUrl);
+    assert.equal(pic.status, 200);
+    assert.deepEqual(Buffer.from(await pic.arrayBuffer()), png);
+    const tok = (await srv().token(acct.appid, acct.secret)).access_token;
+    const got = await srv().fetch(`/cgi-bin/media/get?access_token=${tok}&media_id=${p.msg.MediaId}`);
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), png);
+    const bad = await client.send(srv(), u, acct.appid, { msgtype: 'image', file: '!!notbase64!!' });
+    assert.equal(bad.body.errcode, 47003);
+    const txt = await client.send(srv(), u, acct.appid, { msgtype: 'image', file: Buffer.from('hello').toString('base64') });
+    assert.notEqual(txt.body.errcode, 0);
+    await dev.close();
 });

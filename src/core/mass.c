@@ -1,0 +1,153 @@
+/*
+ * mass: see mass.h.
+ */
+#include "mass.h"
+#include "accounts.h"
+#include "chatwait.h"
+#include "clock.h"
+#include "../push/outbox.h"
+#include "../push/worker.h"
+#include "../push/xml.h"
+#include "../store/store.h"
+#include "../store/store_chat.h"
+#include "../store/store_users.h"
+#include "../util/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CLIENTMSGID_WINDOW 86400
+
+static int finish_event(struct store *s, const struct account *a, const struct mass_job *j,
+                        int64_t now)
+{
+    char sender[29];
+    accounts_openid(a->appid, 0, sender);
+    struct buf b = BUF_INIT;
+    push_xml_head(&b, a, sender, now, "event");
+    xml_cdata(&b, "Event", "MASSSENDJOBFINISH");
+    xml_num(&b, "MsgID", j->msg_id);
+    xml_cdata(&b, "Status", "send success");
+    xml_num(&b, "TotalCount", j->total);
+    xml_num(&b, "FilterCount", j->sent + j->errors);
+    xml_num(&b, "SentCount", j->sent);
+    xml_num(&b, "ErrorCount", j->errors);
+    buf_puts(&b, "<CopyrightCheckResult><Count>0</Count><ResultList></ResultList>"
+                 "<CheckState>1</CheckState></CopyrightCheckResult>");
+    xml_end(&b);
+    int rc = push_enqueue(s, a, 0, "", "MASSSENDJOBFINISH", b.ptr, 0);
+    buf_release(&b);
+    return rc;
+}
+
+static int chat_row(struct store *s, struct mass_op *m, int64_t user_id, int64_t audience,
+                    int64_t now)
+{
+    struct chat_msg c = {0};
+    snprintf(c.appid, sizeof(c.appid), "%s", m->appid);
+    snprintf(c.source, sizeof(c.source), "mass");
+    snprintf(c.msgtype, sizeof(c.msgtype), "%s", m->msgtype);
+    c.user_id = user_id;
+    c.dir = 1;
+    c.body = m->body;
+    c.audience = audience;
+    c.created_at = now;
+    int rc = store_chat_insert(s, &c);
+    m->job.message_id = c.id;
+    return rc;
+}
+
+/* the recipients of an openid list: each follower once; the rest count as errors */
+static int list_targets(struct store *s, struct mass_op *m)
+{
+    int rc = 0;
+    for (int i = 0; i < m->n && rc == 0; i++) {
+        struct follower f;
+        int found = store_follower_get(s, m->appid, m->openids[i], &f) == 0;
+        if (found && f.subscribed && !f.blacklisted) {
+            rc = store_mass_target_insert(s, m->job.message_id, f.user_id);
+            m->job.sent++;
+        } else {
+            m->job.errors++;
+        }
+    }
+    m->job.total = m->n;
+    return rc;
+}
+
+static int preview(struct store *s, struct mass_op *m, int64_t now)
+{
+    struct follower f;
+    int rc = store_follower_get(s, m->appid, m->openids[0], &f);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_INVALID_OPENID;
+    if (rc == 0 && !f.subscribed)
+        return ERR_REQUIRE_SUBSCRIBE;
+    if (rc == 0)
+        rc = chat_row(s, m, f.user_id, 0, now);
+    m->job.total = m->job.sent = 1;
+    return rc;
+}
+
+static int audience(struct store *s, struct mass_op *m, int64_t now)
+{
+    if (strcmp(m->kind, "preview") == 0)
+        return preview(s, m, now);
+    if (strcmp(m->kind, "list") == 0) {
+        int rc = chat_row(s, m, 0, -2, now);
+        return rc != 0 ? rc : list_targets(s, m);
+    }
+    int rc;
+    if (strcmp(m->kind, "tag") == 0) {
+        struct utag t;
+        rc = store_utag_get(s, m->appid, m->tag_id, &t);
+        if (rc == ERR_NOT_FOUND)
+            return ERR_INVALID_TAG_ID;
+        if (rc == 0)
+            rc = store_tag_member_count(s, m->appid, m->tag_id, &m->job.total);
+    } else {
+        rc = store_follower_count(s, m->appid, &m->job.total);
+    }
+    m->job.sent = m->job.total;
+    return rc != 0 ? rc : chat_row(s, m, 0, strcmp(m->kind, "tag") == 0 ? m->tag_id : -1, now);
+}
+
+int mass_send_run(struct store *s, void *arg)
+{
+    struct mass_op *m = arg;
+    struct account a;
+    int64_t now = clock_now();
+    int rc = store_account_get(s, m->appid, &a);
+    if (rc != 0)
+        return rc;
+    if (m->clientmsgid[0] &&
+        store_mass_by_client(s, m->appid, m->clientmsgid, now - CLIENTMSGID_WINDOW, &m->job) == 0) {
+        m->duplicate = 1;
+        return 0;
+    }
+    memset(&m->job, 0, sizeof(m->job));
+    if ((rc = audience(s, m, now)) != 0)
+        return rc;
+    struct mass_job *j = &m->job;
+    snprintf(j->appid, sizeof(j->appid), "%s", m->appid);
+    snprintf(j->kind, sizeof(j->kind), "%s", m->kind);
+    snprintf(j->msgtype, sizeof(j->msgtype), "%s", m->msgtype);
+    snprintf(j->clientmsgid, sizeof(j->clientmsgid), "%s", m->clientmsgid);
+    snprintf(j->status, sizeof(j->status), "SEND_SUCCESS");
+    j->tag_id = m->tag_id;
+    j->created_at = now;
+    if ((rc = store_mass_insert(s, j)) != 0)
+        return rc;
+    if (strcmp(m->msgtype, "mpnews") == 0)
+        j->msg_data_id = 2247480000LL + j->msg_id % 100000000LL;
+    return strcmp(m->kind, "preview") == 0 ? 0 : finish_event(s, &a, j, now);
+}
+
+void mass_send_after(void *arg)
+{
+    struct mass_op *m = arg;
+    if (m->duplicate)
+        return;
+    chatwait_notify(0);
+    push_worker_kick();
+}

@@ -1,0 +1,121 @@
+/*
+ * sqlite_mass: mass-send jobs (store_mass.h).
+ */
+#include "store_mass.h"
+#include "sqlite_int.h"
+#include "../util/err.h"
+
+#define MASS_COLS                                                                          \
+    "msg_id, appid, msg_data_id, kind, tag_id, msgtype, clientmsgid, status, total, sent," \
+    " errors, message_id, created_at"
+
+static void fill_mass(sqlite3_stmt *st, void *out)
+{
+    struct mass_job *j = out;
+    j->msg_id = sqlite3_column_int64(st, 0);
+    sq_col_text(st, 1, j->appid, sizeof(j->appid));
+    j->msg_data_id = sqlite3_column_int64(st, 2);
+    sq_col_text(st, 3, j->kind, sizeof(j->kind));
+    j->tag_id = sqlite3_column_int64(st, 4);
+    sq_col_text(st, 5, j->msgtype, sizeof(j->msgtype));
+    sq_col_text(st, 6, j->clientmsgid, sizeof(j->clientmsgid));
+    sq_col_text(st, 7, j->status, sizeof(j->status));
+    j->total = sqlite3_column_int64(st, 8);
+    j->sent = sqlite3_column_int64(st, 9);
+    j->errors = sqlite3_column_int64(st, 10);
+    j->message_id = sqlite3_column_int64(st, 11);
+    j->created_at = sqlite3_column_int64(st, 12);
+}
+
+int store_mass_insert(struct store *s, struct mass_job *j)
+{
+    sqlite3_stmt *st = sq_query(s,
+                                "INSERT INTO mass_jobs(appid, msg_data_id, kind, tag_id, msgtype,"
+                                " clientmsgid, status, total, sent, errors, message_id,"
+                                " created_at) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+                                " $11, $12) RETURNING msg_id",
+                                "tititttiiiii", j->appid, j->msg_data_id, j->kind, j->tag_id,
+                                j->msgtype, j->clientmsgid, j->status, j->total, j->sent, j->errors,
+                                j->message_id, j->created_at);
+    if (!st || sq_step(s, st) != 1)
+        return ERR_SYSTEM;
+    j->msg_id = sqlite3_column_int64(st, 0);
+    sq_done(st);
+    return 0;
+}
+
+int store_mass_get(struct store *s, const char *appid, int64_t msg_id, struct mass_job *out)
+{
+    return sq_one_row(
+        s,
+        sq_query(s, "SELECT " MASS_COLS " FROM mass_jobs WHERE msg_id = $1 AND appid = $2", "it",
+                 msg_id, appid),
+        fill_mass, out);
+}
+
+int store_mass_by_client(struct store *s, const char *appid, const char *clientmsgid, int64_t since,
+                         struct mass_job *out)
+{
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT " MASS_COLS " FROM mass_jobs WHERE appid = $1 AND"
+                               " clientmsgid = $2 AND created_at >= $3 ORDER BY msg_id DESC"
+                               " LIMIT 1",
+                               "tti", appid, clientmsgid, since),
+                      fill_mass, out);
+}
+
+int store_mass_set_status(struct store *s, int64_t msg_id, const char *status)
+{
+    return EXEC(s, "UPDATE mass_jobs SET status = $2 WHERE msg_id = $1", "it", msg_id, status);
+}
+
+int store_chat_delete(struct store *s, int64_t message_id)
+{
+    return EXEC(s, "DELETE FROM messages WHERE id = $1", "i", message_id);
+}
+
+static void fill_count(sqlite3_stmt *st, void *out)
+{
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+}
+
+int store_follower_count(struct store *s, const char *appid, int64_t *out)
+{
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT COUNT(*) FROM followers WHERE appid = $1 AND"
+                               " subscribed = 1",
+                               "t", appid),
+                      fill_count, out);
+}
+
+int store_tag_member_count(struct store *s, const char *appid, int64_t tag_id, int64_t *out)
+{
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT COUNT(*) FROM follower_tags t JOIN followers f ON"
+                               " f.appid = t.appid AND f.openid = t.openid WHERE t.appid = $1"
+                               " AND t.tag_id = $2 AND f.subscribed = 1",
+                               "ti", appid, tag_id),
+                      fill_count, out);
+}
+
+int store_mass_speed_get(struct store *s, const char *appid, int64_t *speed)
+{
+    int rc = sq_one_row(s, sq_query(s, "SELECT speed FROM mass_speed WHERE appid = $1", "t", appid),
+                        fill_count, speed);
+    if (rc == ERR_NOT_FOUND) {
+        *speed = 0;
+        return 0;
+    }
+    return rc;
+}
+
+int store_mass_speed_set(struct store *s, const char *appid, int64_t speed)
+{
+    return EXEC(s,
+                "INSERT INTO mass_speed(appid, speed) VALUES($1, $2)"
+                " ON CONFLICT(appid) DO UPDATE SET speed = $2",
+                "ti", appid, speed);
+}

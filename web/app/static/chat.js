@@ -1,0 +1,276 @@
+// /app/chat?appid=...: one account's chat. Reads the chat with a long poll (after the last
+// message seen, wait 25 s), sends text, locations and links, follows and unfollows, and
+// shows the account's menu when the server has one for it (none when that API answers 404).
+'use strict';
+
+(function () {
+    const { el } = LJ;
+    const appid = LJ.param('appid');
+    const $ = (id) => document.getElementById(id);
+    const box = $('messages');
+    const followBtn = $('follow');
+    const state = { account: null, following: false, last: 0, seen: new Set(), stop: new AbortController() };
+
+    // ------------------------------------------------------------------ account and following
+
+    function setFollowing(on) {
+        state.following = !!on;
+        followBtn.textContent = on ? 'Unfollow' : 'Follow';
+        followBtn.classList.toggle('weui-btn_primary', !on);
+        followBtn.classList.toggle('weui-btn_default', !!on);
+        followBtn.setAttribute('aria-pressed', on ? 'true' : 'false');
+        $('notice').hidden = !!on;
+    }
+
+    function gone(text) {
+        $('name').textContent = 'Chat';
+        $('missing').textContent = text;
+        $('missing').hidden = false;
+        for (const id of ['composer', 'notice', 'follow', 'history'])
+            $(id).hidden = true;
+        state.stop.abort();
+    }
+
+    async function loadAccount() {
+        const r = await LJ.get(`/client/v1/accounts?q=${encodeURIComponent(appid)}`);
+        const a = (r.accounts || []).find((x) => x.appid === appid);
+        if (!a)
+            return null;
+        state.account = a;
+        $('name').textContent = a.name;
+        document.title = a.name;
+        $('notice-name').textContent = a.name;
+        setFollowing(a.following);
+        return a;
+    }
+
+    followBtn.addEventListener('click', async () => {
+        followBtn.disabled = true;
+        try {
+            const r = await LJ.post(state.following ? '/client/v1/unfollow' : '/client/v1/follow', { appid });
+            setFollowing(!state.following);
+            if (r.followed_now)
+                LJ.toast(`Following ${state.account.name}`, 'ok');
+        } catch (e) {
+            LJ.toast(LJ.explain(e));
+        } finally {
+            followBtn.disabled = false;
+        }
+    });
+
+    // ------------------------------------------------------------------ reading
+
+    function nearBottom() {
+        return box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+    }
+
+    function append(messages) {
+        const stick = nearBottom() || state.seen.size === 0;
+        for (const m of messages) {
+            if (!m || state.seen.has(m.id))
+                continue;
+            state.seen.add(m.id);
+            box.append(LJ.renderMessage(m));
+        }
+        $('empty').hidden = state.seen.size > 0;
+        if (stick)
+            box.scrollTop = box.scrollHeight;
+    }
+
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+    async function poll() {
+        let wait = 0; // the first call answers at once with what is there
+        while (!state.stop.signal.aborted) {
+            try {
+                const path = `/client/v1/messages?appid=${encodeURIComponent(appid)}&after=${state.last}&wait=${wait}`;
+                const r = await LJ.get(path, state.stop.signal);
+                const list = Array.isArray(r.messages) ? r.messages : [];
+                append(list);
+                if (typeof r.last_id === 'number' && r.last_id > state.last)
+                    state.last = r.last_id;
+                if (typeof r.following === 'boolean' && r.following !== state.following)
+                    setFollowing(r.following);
+                wait = list.length >= 100 ? 0 : 25; // a full page: read on at once
+            } catch (e) {
+                if (state.stop.signal.aborted || e.status === 401)
+                    return;
+                if (e.errcode === 40013)
+                    return gone('This account does not exist.');
+                await sleep(3000);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    async function send(msg, form) {
+        const buttons = form ? form.querySelectorAll('button') : [];
+        buttons.forEach((b) => (b.disabled = true));
+        try {
+            await LJ.post('/client/v1/messages/send', { appid, ...msg });
+            return true; // the message shows through the poll, with the reply after it
+        } catch (e) {
+            LJ.toast(LJ.explain(e));
+            return false;
+        } finally {
+            buttons.forEach((b) => (b.disabled = false));
+        }
+    }
+
+    const text = $('text');
+    $('composer').addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        const content = text.value;
+        if (!content.trim())
+            return;
+        if (await send({ msgtype: 'text', content }, ev.target)) {
+            text.value = '';
+            text.focus();
+        }
+    });
+    text.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+            ev.preventDefault();
+            $('composer').requestSubmit();
+        }
+    });
+    $('more').addEventListener('click', () => {
+        $('extras').hidden = !$('extras').hidden;
+        $('more').setAttribute('aria-expanded', String(!$('extras').hidden));
+    });
+
+    $('location-form').addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        const f = ev.target.elements;
+        const location = { latitude: Number(f.latitude.value), longitude: Number(f.longitude.value), scale: 15, label: f.label.value };
+        if (await send({ msgtype: 'location', location }, ev.target)) {
+            ev.target.reset();
+            $('extras').hidden = true;
+        }
+    });
+    $('here').addEventListener('click', () => {
+        if (!navigator.geolocation)
+            return LJ.toast('This browser cannot tell where you are.');
+        navigator.geolocation.getCurrentPosition(
+            (p) => {
+                const f = $('location-form').elements;
+                f.latitude.value = p.coords.latitude.toFixed(6);
+                f.longitude.value = p.coords.longitude.toFixed(6);
+            },
+            () => LJ.toast('Your position is not available.'),
+            { timeout: 10000 },
+        );
+    });
+
+    $('link-form').addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        const f = ev.target.elements;
+        const link = { title: f.title.value, description: f.description.value, url: f.url.value };
+        if (await send({ msgtype: 'link', link }, ev.target)) {
+            ev.target.reset();
+            $('extras').hidden = true;
+        }
+    });
+
+    // ------------------------------------------------------------------ the account's menu
+
+    const menu = $('menu');
+
+    function subButtons(b) {
+        if (Array.isArray(b.sub_button))
+            return b.sub_button;
+        if (b.sub_button && Array.isArray(b.sub_button.list))
+            return b.sub_button.list;
+        return [];
+    }
+
+    function closePopups(except) {
+        for (const p of menu.querySelectorAll('.lj-menu__popup'))
+            if (p !== except)
+                p.hidden = true;
+    }
+
+    async function tap(b) {
+        closePopups();
+        const body = { appid };
+        for (const [k, v] of Object.entries(b))
+            if ((typeof v === 'string' || typeof v === 'number') && k !== 'name' && k !== 'appid' && k !== 'sub_button')
+                body[k] = v;
+        try {
+            await LJ.post('/client/v1/menu/click', body);
+        } catch (e) {
+            LJ.toast(e.status === 404 ? 'Menus are not available on this server.' : LJ.explain(e));
+            return;
+        }
+        const url = (b.type === 'view' || b.type === 'miniprogram') && LJ.safeUrl(b.url);
+        if (url)
+            location.assign(url);
+    }
+
+    function menuItem(b) {
+        const subs = subButtons(b).filter((s) => s && typeof s === 'object');
+        const name = typeof b.name === 'string' ? b.name : '';
+        const item = el('div', { class: 'lj-menu__item' });
+        const btn = el('button', { type: 'button', class: 'lj-menu__button', text: subs.length ? `≡ ${name}` : name });
+        item.append(btn);
+        if (!subs.length) {
+            btn.addEventListener('click', () => tap(b));
+            return item;
+        }
+        const popup = el('div', { class: 'lj-menu__popup', hidden: true, role: 'menu' });
+        for (const s of subs.slice(0, 5))
+            popup.append(el('button', { type: 'button', role: 'menuitem', class: 'lj-menu__sub', text: typeof s.name === 'string' ? s.name : '', onclick: () => tap(s) }));
+        btn.setAttribute('aria-haspopup', 'menu');
+        btn.addEventListener('click', () => {
+            closePopups(popup);
+            popup.hidden = !popup.hidden;
+        });
+        item.append(popup);
+        return item;
+    }
+
+    async function loadMenu() {
+        let r;
+        try {
+            r = await LJ.get(`/client/v1/accounts/get?appid=${encodeURIComponent(appid)}`);
+        } catch {
+            return; // no such API here (404), or no menu: the chat works without one
+        }
+        const m = r.menu || (r.account && r.account.menu);
+        const buttons = m && Array.isArray(m.button) ? m.button.filter((b) => b && typeof b === 'object') : [];
+        if (!buttons.length)
+            return;
+        menu.replaceChildren(...buttons.slice(0, 3).map(menuItem));
+        menu.hidden = false;
+    }
+    document.addEventListener('click', (ev) => {
+        if (!menu.contains(ev.target))
+            closePopups();
+    });
+
+    // ------------------------------------------------------------------ start
+
+    async function start() {
+        if (!/^wx[0-9a-f]{16}$/.test(appid))
+            return gone('No account chosen: open a chat from your chats or the account list.');
+        $('history').href = `/app/history?appid=${encodeURIComponent(appid)}`;
+        try {
+            if (!(await loadAccount()))
+                return gone('This account does not exist.');
+        } catch (e) {
+            if (e.status !== 401)
+                LJ.toast(LJ.explain(e));
+            return;
+        }
+        loadMenu();
+        poll();
+    }
+
+    addEventListener('pagehide', () => state.stop.abort());
+    addEventListener('pageshow', (ev) => {
+        if (ev.persisted)
+            location.reload(); // back from the page cache: the poll was stopped
+    });
+    start();
+})();

@@ -1,0 +1,336 @@
+// The web client's shared code: client-API calls with the session cookie, safe DOM building
+// (text only, never markup from data), message rendering and the tab bar. Loaded first by
+// every page; the page's own script uses window.LJ.
+'use strict';
+
+(function () {
+    const LJ = (window.LJ = {});
+
+    /** an error answer of the client API: errcode, errmsg and the HTTP status */
+    class ApiError extends Error {
+        constructor(errcode, errmsg, status) {
+            super(errmsg || `error ${errcode}`);
+            this.errcode = errcode;
+            this.status = status;
+        }
+    }
+    LJ.ApiError = ApiError;
+
+    /** the sign-in page, coming back here afterwards */
+    LJ.signIn = function () {
+        const next = location.pathname + location.search;
+        location.href = `/app/login?next=${encodeURIComponent(next)}`;
+    };
+
+    /**
+     * Calls the client API with the session cookie. Resolves with the parsed answer when its
+     * errcode is 0; rejects with an ApiError otherwise (HTTP 404 for a route this server does
+     * not have). A 401 (session gone) goes to the sign-in page.
+     */
+    LJ.api = async function (method, path, body, signal) {
+        const init = {
+            method,
+            credentials: 'same-origin',
+            headers: { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' },
+            signal,
+        };
+        if (body !== undefined) {
+            init.headers['Content-Type'] = 'application/json';
+            init.body = JSON.stringify(body);
+        }
+        const res = await fetch(path, init);
+        let json = null;
+        try {
+            json = await res.json();
+        } catch {
+            json = null;
+        }
+        if (res.status === 401) {
+            LJ.signIn();
+            throw new ApiError(401, 'signed out', 401);
+        }
+        if (!json || typeof json !== 'object')
+            throw new ApiError(res.status, `HTTP ${res.status}`, res.status);
+        if (res.status !== 200 || (json.errcode !== undefined && json.errcode !== 0))
+            throw new ApiError(json.errcode ?? res.status, json.errmsg, res.status);
+        return json;
+    };
+    LJ.get = (path, signal) => LJ.api('GET', path, undefined, signal);
+    LJ.post = (path, body) => LJ.api('POST', path, body);
+
+    /** a query parameter of this page's URL ('' when absent) */
+    LJ.param = (name) => new URLSearchParams(location.search).get(name) || '';
+
+    /** u when it is an absolute http(s) URL, else null: the only URLs put into href or src */
+    LJ.safeUrl = function (u) {
+        if (typeof u !== 'string' || !u)
+            return null;
+        try {
+            const url = new URL(u);
+            return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+        } catch {
+            return null;
+        }
+    };
+
+    /**
+     * Builds an element. attrs: class, text (textContent), href / src (through safeUrl unless
+     * local: true), hidden, any other attribute by name, and on<event> functions. Children
+     * are nodes or strings (as text). Never parses markup.
+     */
+    LJ.el = function (tag, attrs = {}, ...children) {
+        const e = document.createElement(tag);
+        for (const [k, v] of Object.entries(attrs)) {
+            if (v === undefined || v === null || v === false)
+                continue;
+            if (k === 'class')
+                e.className = v;
+            else if (k === 'text')
+                e.textContent = String(v);
+            else if (k.startsWith('on') && typeof v === 'function')
+                e.addEventListener(k.slice(2), v);
+            else if (k === 'local')
+                continue;
+            else if ((k === 'href' || k === 'src') && !attrs.local) {
+                const safe = LJ.safeUrl(v);
+                if (safe)
+                    e.setAttribute(k, safe);
+            } else
+                e.setAttribute(k, v === true ? '' : String(v));
+        }
+        for (const c of children.flat()) {
+            if (c === null || c === undefined || c === false)
+                continue;
+            e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+        }
+        return e;
+    };
+
+    /** a short message at the top of the screen (WeUI top tips) */
+    LJ.toast = function (text, kind = 'warn') {
+        let t = document.getElementById('lj-toptips');
+        if (!t) {
+            t = LJ.el('div', { id: 'lj-toptips', role: 'status' });
+            document.body.append(t);
+        }
+        t.className = `weui-toptips lj-toptips lj-toptips_${kind}`;
+        t.textContent = text;
+        t.hidden = false;
+        clearTimeout(LJ.toast.timer);
+        LJ.toast.timer = setTimeout(() => (t.hidden = true), 3000);
+    };
+
+    /** what an error means for a person */
+    LJ.explain = function (e) {
+        if (!(e instanceof ApiError))
+            return 'Network error, try again.';
+        const known = {
+            40013: 'This account does not exist.',
+            43004: 'Follow the account first.',
+            43019: 'The account does not accept your messages.',
+            45002: 'The message is too long.',
+            47003: 'Check what you entered.',
+            40008: 'This kind of message cannot be sent.',
+        };
+        return known[e.errcode] || `${e.message} (${e.errcode})`;
+    };
+
+    /** HH:MM for today, else YYYY-MM-DD HH:MM */
+    LJ.time = function (sec) {
+        const d = new Date(sec * 1000);
+        const pad = (n) => String(n).padStart(2, '0');
+        const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+        const today = new Date();
+        if (d.toDateString() === today.toDateString())
+            return hm;
+        return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+    };
+
+    /** the account's picture, or its first letter */
+    LJ.avatar = function (a, cls = 'lj-avatar') {
+        const src = LJ.safeUrl(a.avatar);
+        if (src)
+            return LJ.el('img', { class: cls, src, alt: '' });
+        return LJ.el('span', { class: `${cls} lj-avatar_letter`, text: (a.name || '?').slice(0, 1), 'aria-hidden': 'true' });
+    };
+
+    // ------------------------------------------------------------------ messages
+
+    const str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
+    function card(url, ...children) {
+        const href = LJ.safeUrl(url);
+        if (!href)
+            return LJ.el('div', { class: 'lj-card' }, ...children);
+        return LJ.el('a', { class: 'lj-card', href, target: '_blank', rel: 'noopener noreferrer' }, ...children);
+    }
+
+    function label(text, extra) {
+        return LJ.el('div', { class: 'lj-bubble lj-label' }, LJ.el('span', { class: 'lj-label__kind', text }), extra ? ` ${extra}` : '');
+    }
+
+    function article(a) {
+        const pic = LJ.safeUrl(str(a.picurl) || str(a.thumb_url));
+        return card(
+            str(a.url),
+            pic ? LJ.el('img', { class: 'lj-card__pic', src: pic, alt: '' }) : null,
+            LJ.el('div', { class: 'lj-card__title', text: str(a.title) || 'Article' }),
+            str(a.description) ? LJ.el('div', { class: 'lj-card__desc', text: str(a.description) }) : null,
+        );
+    }
+
+    const renderers = {
+        text: (b) => LJ.el('div', { class: 'lj-bubble lj-text', text: str(b.content) }),
+        image: (b) => {
+            const src = LJ.safeUrl(str(b.pic_url) || str(b.picurl) || str(b.url));
+            if (!src)
+                return label('[Image]');
+            return LJ.el('div', { class: 'lj-bubble lj-image' }, LJ.el('a', { href: src, target: '_blank', rel: 'noopener noreferrer' }, LJ.el('img', { src, alt: 'image', loading: 'lazy' })));
+        },
+        voice: (b) => label('[Voice]', str(b.recognition)),
+        video: (b) => label('[Video]', [str(b.title), str(b.description)].filter(Boolean).join(' — ')),
+        shortvideo: (b) => label('[Short video]', str(b.title)),
+        location: (b) => {
+            const lat = Number(b.latitude ?? b.location_x);
+            const lng = Number(b.longitude ?? b.location_y);
+            const where = Number.isFinite(lat) && Number.isFinite(lng) ? `${lat.toFixed(5)}, ${lng.toFixed(5)}` : '';
+            return LJ.el(
+                'div',
+                { class: 'lj-bubble lj-location' },
+                LJ.el('div', { class: 'lj-card__kind', text: 'Location' }),
+                LJ.el('div', { class: 'lj-card__title', text: str(b.label) || str(b.poiname) || 'Pinned place' }),
+                where ? LJ.el('div', { class: 'lj-card__desc', text: where }) : null,
+            );
+        },
+        link: (b) =>
+            card(
+                str(b.url),
+                LJ.el('div', { class: 'lj-card__title', text: str(b.title) || str(b.url) }),
+                str(b.description) ? LJ.el('div', { class: 'lj-card__desc', text: str(b.description) }) : null,
+            ),
+        music: (b) =>
+            card(
+                str(b.hqmusicurl) || str(b.musicurl),
+                LJ.el('div', { class: 'lj-card__title', text: `♪ ${str(b.title) || 'Music'}` }),
+                str(b.description) ? LJ.el('div', { class: 'lj-card__desc', text: str(b.description) }) : null,
+            ),
+        news: (b) => {
+            const list = Array.isArray(b.articles) ? b.articles : [];
+            if (!list.length)
+                return label('[Articles]');
+            return LJ.el('div', { class: 'lj-news' }, list.map((a) => article(a && typeof a === 'object' ? a : {})));
+        },
+        mpnews: (b) => (Array.isArray(b.articles) ? renderers.news(b) : label('[Article]', str(b.title))),
+        mpnewsarticle: () => label('[Article]'),
+        mpvideo: (b) => label('[Video]', str(b.title)),
+        images: (b) => label('[Images]', Array.isArray(b.media_ids) ? `×${b.media_ids.length}` : ''),
+        miniprogrampage: (b) => label('[Mini Program]', str(b.title)),
+        wxcard: () => label('[Card]'),
+        msgmenu: (b) =>
+            LJ.el(
+                'div',
+                { class: 'lj-bubble lj-text' },
+                str(b.head_content),
+                Array.isArray(b.list) ? b.list.map((i) => LJ.el('div', { class: 'lj-menuitem', text: str(i && i.content) })) : null,
+                str(b.tail_content),
+            ),
+    };
+
+    function notice(m) {
+        const b = m.body || {};
+        const text = str(b.content) || str(b.text) || str(b.title) || str(b.event) || m.msgtype;
+        return LJ.el('div', { class: 'lj-notice', 'data-id': m.id, 'data-msgtype': m.msgtype }, LJ.el('span', { text }));
+    }
+
+    /** one chat message as an element (class lj-msg lj-msg_user | lj-msg_account) */
+    LJ.renderMessage = function (m) {
+        const b = m.body && typeof m.body === 'object' ? m.body : {};
+        if (m.source === 'system' || m.msgtype === 'system' || m.msgtype === 'event')
+            return notice(m);
+        const render = renderers[m.msgtype];
+        const content = render ? render(b) : label(`[${m.msgtype || 'message'}]`);
+        const from = m.from === 'user' ? 'user' : 'account';
+        return LJ.el(
+            'div',
+            { class: `lj-msg lj-msg_${from}`, 'data-id': m.id, 'data-msgtype': m.msgtype, 'data-source': m.source },
+            content,
+            LJ.el('time', { class: 'lj-msg__time', text: LJ.time(m.created_at) }),
+        );
+    };
+
+    // ------------------------------------------------------------------ accounts
+
+    /**
+     * A row of an account list: picture, name, kind, and a follow button. onToggle(a) is
+     * called after a follow or unfollow went through.
+     */
+    LJ.accountRow = function (a, onToggle) {
+        const chat = `/app/chat?appid=${encodeURIComponent(a.appid)}`;
+        const btn = LJ.el('button', { type: 'button', class: 'weui-btn weui-btn_mini lj-follow' });
+        const paint = () => {
+            btn.textContent = a.following ? 'Unfollow' : 'Follow';
+            btn.classList.toggle('weui-btn_primary', !a.following);
+            btn.classList.toggle('weui-btn_default', !!a.following);
+            btn.setAttribute('aria-pressed', a.following ? 'true' : 'false');
+        };
+        paint();
+        btn.addEventListener('click', async () => {
+            btn.disabled = true;
+            try {
+                await LJ.post(a.following ? '/client/v1/unfollow' : '/client/v1/follow', { appid: a.appid });
+                a.following = !a.following;
+                paint();
+                LJ.toast(a.following ? `Following ${a.name}` : `Unfollowed ${a.name}`, 'ok');
+                if (onToggle)
+                    onToggle(a);
+            } catch (e) {
+                LJ.toast(LJ.explain(e));
+            } finally {
+                btn.disabled = false;
+            }
+        });
+        const kind = `${a.type === 'service' ? 'Service account' : 'Subscription account'}${a.verified ? ' · verified' : ''}`;
+        return LJ.el(
+            'div',
+            { class: 'weui-cell lj-account', 'data-appid': a.appid },
+            LJ.el('div', { class: 'weui-cell__hd' }, LJ.avatar(a)),
+            LJ.el(
+                'div',
+                { class: 'weui-cell__bd' },
+                LJ.el('a', { class: 'lj-account__name', href: chat, local: true, text: a.name }),
+                LJ.el('div', { class: 'lj-account__kind', text: kind }),
+            ),
+            LJ.el('div', { class: 'weui-cell__ft' }, btn),
+        );
+    };
+
+    // ------------------------------------------------------------------ tab bar
+
+    const TABS = [
+        ['chats', '/app', 'Chats'],
+        ['accounts', '/app/accounts', 'Accounts'],
+        ['scan', '/app/scan', 'Scan'],
+    ];
+
+    function tabbar() {
+        const nav = document.getElementById('tabbar');
+        if (!nav)
+            return;
+        const active = nav.dataset.tab;
+        for (const [id, href, text] of TABS) {
+            nav.append(
+                LJ.el(
+                    'a',
+                    { class: `weui-tabbar__item${id === active ? ' weui-bar__item_on' : ''}`, href, local: true, id: `tab-${id}`, 'aria-current': id === active ? 'page' : null },
+                    LJ.el('span', { class: `lj-tab__icon lj-tab__icon_${id}`, 'aria-hidden': 'true' }),
+                    LJ.el('p', { class: 'weui-tabbar__label', text }),
+                ),
+            );
+        }
+    }
+
+    if (document.readyState === 'loading')
+        document.addEventListener('DOMContentLoaded', tabbar);
+    else
+        tabbar();
+})();
