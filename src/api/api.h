@@ -129,6 +129,14 @@ int api_admin_pushes(struct req *r);
 int api_custom_send(struct req *r);
 int api_custom_typing(struct req *r);
 
+/* api_template.c: template messages */
+int api_template_set_industry(struct req *r);
+int api_template_get_industry(struct req *r);
+int api_template_add(struct req *r);
+int api_template_list(struct req *r);
+int api_template_del(struct req *r);
+int api_template_send(struct req *r);
+
 /* api_tap.c: the user side of menus and scene QR codes */
 int api_client_account(struct req *r);
 int api_client_menu_click(struct req *r);

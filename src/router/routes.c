@@ -24,6 +24,17 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/message/custom/send", api_custom_send, AUTH_TOKEN, 1, WIRE, 0},
     {M_POST, "/cgi-bin/message/custom/typing", api_custom_typing, AUTH_TOKEN, 1, WIRE, 0},
 
+    /* messaging.md §8: template messages */
+    {M_POST, "/cgi-bin/template/api_set_industry", api_template_set_industry, AUTH_TOKEN, 7, WIRE,
+     0},
+    {M_GET | M_POST, "/cgi-bin/template/get_industry", api_template_get_industry, AUTH_TOKEN, 7,
+     WIRE, 0},
+    {M_POST, "/cgi-bin/template/api_add_template", api_template_add, AUTH_TOKEN, 7, WIRE, 0},
+    {M_GET | M_POST, "/cgi-bin/template/get_all_private_template", api_template_list, AUTH_TOKEN, 7,
+     WIRE, 0},
+    {M_POST, "/cgi-bin/template/del_private_template", api_template_del, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/template/send", api_template_send, AUTH_TOKEN, 7, WIRE, 0},
+
     /* accounts.md §5-§7: scene QR codes, short keys, JS-SDK tickets */
     {M_POST, "/cgi-bin/qrcode/create", api_qrcode_create, AUTH_TOKEN, 3, WIRE, 0},
     {M_GET, "/cgi-bin/showqrcode", api_showqrcode, AUTH_NONE, 0, 0, 0},
