@@ -339,11 +339,51 @@ describe('sending', () => {
     });
 
     test('the daily quota of 100 000 sends is counted per account', async () => {
-        const { api, send } = await sender();
+        const { dev, api, send } = await sender();
         assert.equal((await send({ data: PAID })).body.errcode, 0);
         const q = await api.post('openapi/quota/get', { cgi_path: '/cgi-bin/message/template/send' });
         assert.equal(q.body.errcode, 0, q.text);
         assert.equal(q.body.quota.daily_limit, 100000);
         assert.equal(q.body.quota.used, 1);
+        await dev.close();
     });
+});
+
+test('garbage and wrongly typed bodies get an errcode, never a crash', async () => {
+    const { dev, api } = await sender();
+    const bodies = [
+        '',
+        ' ',
+        'null',
+        '[]',
+        '"x"',
+        '{',
+        '{"a":' + '['.repeat(100000),
+        '{"a":' + '{"a":'.repeat(3000) + '1' + '}'.repeat(3001),
+        '{"touser":{},"template_id":[],"data":{"a":{"value":{"b":1}}}}',
+        '{"template_id_short":null,"keyword_name_list":[null,{},[]]}',
+        '{"industry_id1":1e999,"industry_id2":-0}',
+        '{"industry_id1":"1\\u0000","industry_id2":"9007199254740993"}',
+        '{"template_id":"' + 'x'.repeat(200000) + '"}',
+        '{"data":{"' + 'k'.repeat(70000) + '":{"value":"v"}}}',
+        '{"touser":"\\ud800","data":{"\\udfff":{"value":"\\ud800"}}}',
+        '\ufeff{"a":1}',
+    ];
+    const writes = ['template/api_set_industry', 'template/api_add_template', 'template/del_private_template', 'message/template/send'];
+    for (const p of writes) {
+        for (const body of bodies) {
+            const r = await api.raw('POST', p, body);
+            assert.equal(r.status, 200, `${p}: ${r.status} ${r.text.slice(0, 200)}`);
+            assert.ok(r.body && r.body.errcode !== 0, `${p} accepted ${body.slice(0, 80)}: ${r.text.slice(0, 200)}`);
+        }
+        await srv().assertClean(`garbage bodies on ${p}`);
+    }
+    for (const p of ['template/get_industry', 'template/get_all_private_template']) {
+        for (const body of bodies) {
+            const r = await api.raw('POST', p, body);
+            assert.equal(r.status, 200, `${p}: ${r.status} ${r.text.slice(0, 200)}`);
+            assert.equal(r.body?.errcode, undefined, `${p}: ${r.text.slice(0, 200)}`);
+        }
+    }
+    await dev.close();
 });
