@@ -9,7 +9,6 @@
 #include "../util/json.h"
 #include "../util/xalloc.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static int ok_done(struct req *r, void *arg, int rc)
