@@ -141,6 +141,13 @@ int api_mass_delete(struct req *r);
 int api_mass_get(struct req *r);
 int api_mass_speed_get(struct req *r);
 int api_mass_speed_set(struct req *r);
+/* api_template.c: template messages */
+int api_template_set_industry(struct req *r);
+int api_template_get_industry(struct req *r);
+int api_template_add(struct req *r);
+int api_template_list(struct req *r);
+int api_template_del(struct req *r);
+int api_template_send(struct req *r);
 
 /* api_tap.c: the user side of menus and scene QR codes */
 int api_client_account(struct req *r);

@@ -32,6 +32,16 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/message/mass/get", api_mass_get, AUTH_TOKEN, 7, WIRE, 0},
     {M_POST, "/cgi-bin/message/mass/speed/get", api_mass_speed_get, AUTH_TOKEN, 7, WIRE, 0},
     {M_POST, "/cgi-bin/message/mass/speed/set", api_mass_speed_set, AUTH_TOKEN, 7, WIRE, 0},
+    /* messaging.md §8: template messages */
+    {M_POST, "/cgi-bin/template/api_set_industry", api_template_set_industry, AUTH_TOKEN, 7, WIRE,
+     0},
+    {M_GET | M_POST, "/cgi-bin/template/get_industry", api_template_get_industry, AUTH_TOKEN, 7,
+     WIRE, 0},
+    {M_POST, "/cgi-bin/template/api_add_template", api_template_add, AUTH_TOKEN, 7, WIRE, 0},
+    {M_GET | M_POST, "/cgi-bin/template/get_all_private_template", api_template_list, AUTH_TOKEN, 7,
+     WIRE, 0},
+    {M_POST, "/cgi-bin/template/del_private_template", api_template_del, AUTH_TOKEN, 7, WIRE, 0},
+    {M_POST, "/cgi-bin/message/template/send", api_template_send, AUTH_TOKEN, 7, WIRE, 0},
 
     /* accounts.md §5-§7: scene QR codes, short keys, JS-SDK tickets */
     {M_POST, "/cgi-bin/qrcode/create", api_qrcode_create, AUTH_TOKEN, 3, WIRE, 0},

@@ -126,6 +126,18 @@ const char *const store_migrations[] = {
     "INSERT INTO mass_jobs(msg_id, appid, msg_data_id, kind, tag_id, msgtype, clientmsgid,"
     " status, total, sent, errors, message_id, created_at)"
     " VALUES(1000000000, '', 0, 'seed', 0, '', '', 'DELETE', 0, 0, 0, 0, 0);",
+    /* 8: template messages: industries, private templates, recent client_msg_ids */
+    "CREATE TABLE template_industries(appid TEXT PRIMARY KEY, industry_id1 INTEGER NOT NULL,"
+    " industry_id2 INTEGER NOT NULL, set_at INTEGER NOT NULL);"
+    "CREATE TABLE templates(id INTEGER PRIMARY KEY, template_id TEXT NOT NULL UNIQUE,"
+    " appid TEXT NOT NULL, short_id TEXT NOT NULL, keywords TEXT NOT NULL,"
+    " industry_id INTEGER NOT NULL, title TEXT NOT NULL, content TEXT NOT NULL,"
+    " example TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE INDEX templates_account ON templates(appid, id);"
+    "CREATE TABLE template_sends(appid TEXT NOT NULL, openid TEXT NOT NULL,"
+    " client_msg_id TEXT NOT NULL, msgid INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+    " PRIMARY KEY(appid, openid, client_msg_id));"
+    "CREATE INDEX template_sends_age ON template_sends(appid, created_at);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

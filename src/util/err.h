@@ -109,6 +109,14 @@
     X(INVALID_TAG_NAME, 45157, "invalid tag name")                                            \
     X(TAG_NAME_TOO_LONG, 45158, "tag name too long")                                          \
     X(OPENID_NOT_OWNED, 49003, "not match openid with appid")                                 \
+    X(INVALID_TEMPLATE_ID, 40037, "invalid template_id")                                      \
+    X(INVALID_INDUSTRY_ID, 40102, "invalid industry id")                                      \
+    X(INVALID_INDUSTRY_INDEX, 40103, "invalid industry index")                                \
+    X(KEYWORD_NAME_INVALID, 40246, "keyword name invalid")                                    \
+    X(INDUSTRY_CHANGE_LIMIT, 43100, "change template too frequently")                         \
+    X(TEMPLATE_MSG_SIZE, 45014, "template message size out of limit")                         \
+    X(TEMPLATE_COUNT_LIMIT, 45026, "template num exceeds limit")                              \
+    X(TEMPLATE_INDUSTRY_CONFLICT, 45027, "template conflict with industry")                   \
     X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                          \
     X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")            \
     X(NOT_FOUND, 404, "not found")                                                            \
