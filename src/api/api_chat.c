@@ -15,6 +15,7 @@
 #include "../util/err.h"
 #include "../util/json.h"
 #include "../util/parse.h"
+#include "../util/utf8.h"
 #include "../util/xalloc.h"
 
 #include <stdio.h>
@@ -176,7 +177,7 @@ int api_client_unfollow(struct req *r)
 static int valid_text(const char *s, size_t max)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > max)
+    if (n == 0 || n > max || !utf8_valid(s, n))
         return 0;
     for (; *s; s++)
         if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' && *s != '\r')
@@ -200,7 +201,8 @@ static const char *text_field(const cJSON *obj, const char *key, size_t max, int
     int jr = json_get_str(obj, key, &v);
     if (jr == JSON_MISSING && !required)
         return "";
-    if (jr != JSON_OK || (required && !valid_text(v, max)) || strlen(v) > max)
+    if (jr != JSON_OK || (required && !valid_text(v, max)) || strlen(v) > max ||
+        !utf8_valid(v, strlen(v)))
         return NULL;
     return v;
 }
@@ -348,6 +350,8 @@ static int attach_media(struct req *r, const cJSON *o, struct user_act **ap)
     long n = decode_member(o, "file", &file);
     long t = decode_member(o, "thumb", &thumb);
     int rc = n > 0 && t >= 0 ? 0 : n == 0 ? ERR_EMPTY_MEDIA : ERR_ARGUMENT_INVALID;
+    if (rc == 0 && t == 0 && strcmp((*ap)->msgtype, "video") == 0)
+        rc = ERR_ARGUMENT_INVALID; /* a video message names its thumbnail */
     if (rc == 0) {
         *ap = xrealloc(*ap, sizeof(**ap) + (size_t)n + (size_t)t);
         struct user_act *a = *ap;
@@ -428,10 +432,11 @@ static void render_msg(struct buf *b, const struct chat_msg *m)
     buf_puts(b, ",\"msgtype\":");
     buf_json_cstr(b, m->msgtype);
     buf_printf(b, ",\"body\":%s", m->body && m->body[0] == '{' ? m->body : "{}");
+    /* as a string: MsgIds pass 2^53, where JavaScript numbers round */
     if (m->dir == 0)
-        buf_printf(b, ",\"msgid\":%lld", (long long)chat_msgid(m->id));
+        buf_printf(b, ",\"msgid\":\"%lld\"", (long long)chat_msgid(m->id));
     else if (m->msgid)
-        buf_printf(b, ",\"msgid\":%lld", (long long)m->msgid);
+        buf_printf(b, ",\"msgid\":\"%lld\"", (long long)m->msgid);
     buf_printf(b, ",\"created_at\":%lld}", (long long)m->created_at);
 }
 

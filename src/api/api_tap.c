@@ -99,6 +99,9 @@ static int in_menu(struct req *r, const char *appid, const char *type, const cha
                    int64_t *menuid)
 {
     struct follower f;
+    struct account a;
+    if (store_account_get(r->rd, appid, &a) != 0)
+        return ERR_INVALID_APPID;
     int rc = chat_follower(r->rd, appid, r->user_id, &f);
     if (rc != 0)
         return rc;

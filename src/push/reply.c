@@ -63,7 +63,7 @@ static int media_body(struct reply *r, const struct xnode *n, const char *const 
     return 0;
 }
 
-static int news_body(struct reply *r, const struct xnode *x)
+static int news_body(struct reply *r, const struct xnode *x, int max)
 {
     const struct xnode *arts = xml_child(x, "Articles");
     int count = 0;
@@ -71,8 +71,8 @@ static int news_body(struct reply *r, const struct xnode *x)
     for (const struct xnode *it = arts ? arts->child : NULL; it; it = it->next) {
         if (strcmp(it->name, "item") != 0)
             continue;
-        if (++count > MAX_ARTICLES)
-            return -1;
+        if (++count > max)
+            return -3;
         static const char *const n[] = {"Title", "Description", "PicUrl", "Url"};
         static const char *const k[] = {"title", "description", "picurl", "url"};
         if (count > 1)
@@ -83,7 +83,7 @@ static int news_body(struct reply *r, const struct xnode *x)
     return count > 0 ? 0 : -1;
 }
 
-static int message_body(struct reply *r, const struct xnode *x, const char *type)
+static int message_body(struct reply *r, const struct xnode *x, const char *type, int max)
 {
     static const char *const media[] = {"MediaId"};
     static const char *const media_k[] = {"media_id"};
@@ -106,7 +106,7 @@ static int message_body(struct reply *r, const struct xnode *x, const char *type
     if (strcmp(type, "music") == 0)
         return media_body(r, xml_child(x, "Music"), music, music_k, 5, 0);
     if (strcmp(type, "news") == 0)
-        return news_body(r, x);
+        return news_body(r, x, max);
     return -2;
 }
 
@@ -127,9 +127,15 @@ static void interpret(const struct reply_ctx *c, const struct xnode *x, struct r
         snprintf(r->msgtype, sizeof(r->msgtype), "%s", type);
         return;
     }
-    int rc = message_body(r, x, type);
+    int rc = message_body(r, x, type, c->max_articles > 0 ? c->max_articles : MAX_ARTICLES);
     if (rc == -2) {
         refuse(r, "reply MsgType is not one of text, image, voice, video, music, news");
+        return;
+    }
+    if (rc == -3) {
+        snprintf(r->detail, sizeof(r->detail),
+                 "news reply has more articles than allowed here (%d)", c->max_articles);
+        r->kind = REPLY_BAD;
         return;
     }
     if (rc != 0) {

@@ -22,6 +22,7 @@ struct reply_ctx {
     int mode;
     const char *openid;      /* the user the push was about */
     const char *original_id; /* the account's gh_ id */
+    int max_articles;        /* news: 1 in reply to a message, 8 to an event */
 };
 
 struct reply {

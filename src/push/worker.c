@@ -218,7 +218,10 @@ static void finish(struct delivery *d, int http_status, const char *outcome, con
 {
     atomic_fetch_add(&W.attempts, 1);
     int retry = retryable && d->attempt < MAX_ATTEMPTS;
-    int state = retry ? 0 : retryable || (rep && rep->kind == REPLY_BAD) ? 2 : 1;
+    int state = retry                                          ? 0
+                : strcmp(outcome, "no_url") == 0               ? 3
+                : retryable || (rep && rep->kind == REPLY_BAD) ? 2
+                                                               : 1;
     if (state == 1)
         atomic_fetch_add(&W.delivered, 1);
     if (state == 2)
@@ -302,6 +305,17 @@ static void land(struct delivery *d)
     W.inflight--;
 }
 
+/* a push of a user's message (not an event): a news reply to it has one article */
+static int is_message(const char *kind)
+{
+    static const char *const kinds[] = {"text",       "image",    "voice", "video",
+                                        "shortvideo", "location", "link"};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static void evaluate(struct delivery *d, CURLcode cc, long status)
 {
     char detail[256];
@@ -316,10 +330,13 @@ static void evaluate(struct delivery *d, CURLcode cc, long status)
     } else {
         unsigned char key[32];
         int have_key = msgcrypt_key(d->acct.aes_key, key) == 0;
-        struct reply_ctx c = {d->p.target, d->acct.server_token, have_key ? key : NULL,
-                              d->req.mode, d->p.openid,          d->acct.original_id};
-        if (!have_key)
-            c.mode = MODE_PLAINTEXT;
+        struct reply_ctx c = {.receive_id = d->p.target,
+                              .token = d->acct.server_token,
+                              .key = have_key ? key : NULL,
+                              .mode = have_key ? d->req.mode : MODE_PLAINTEXT,
+                              .openid = d->p.openid,
+                              .original_id = d->acct.original_id,
+                              .max_articles = is_message(d->p.kind) ? 1 : 8};
         struct reply rep;
         reply_parse(&c, d->resp.ptr ? d->resp.ptr : "", d->resp.len, &rep);
         static const char *const names[] = {"no_reply", "replied", "transferred", "bad_reply"};

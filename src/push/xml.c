@@ -61,6 +61,7 @@ struct parse {
     int nodes;
     size_t text;
     int failed;
+    int in_cdata;
 };
 
 static void stop(struct parse *ps)
@@ -79,6 +80,7 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
     struct xnode *n = xcalloc(1, sizeof(*n));
     n->name = xstrdup(name);
     buf_init(&n->text, MAX_TEXT);
+    buf_init(&n->cdata, MAX_TEXT);
     if (ps->depth == 0) {
         ps->root = n;
     } else {
@@ -109,7 +111,23 @@ static void on_text(void *ud, const XML_Char *s, int len)
         stop(ps);
         return;
     }
-    buf_append(&ps->stack[ps->depth - 1]->text, s, (size_t)len);
+    struct xnode *n = ps->stack[ps->depth - 1];
+    if (ps->in_cdata) {
+        n->has_cdata = 1;
+        buf_append(&n->cdata, s, (size_t)len);
+    } else {
+        buf_append(&n->text, s, (size_t)len);
+    }
+}
+
+static void on_cdata_start(void *ud)
+{
+    ((struct parse *)ud)->in_cdata = 1;
+}
+
+static void on_cdata_end(void *ud)
+{
+    ((struct parse *)ud)->in_cdata = 0;
 }
 
 static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
@@ -136,6 +154,7 @@ struct xnode *xml_parse(const char *p, size_t n)
     XML_SetUserData(ps.p, &ps);
     XML_SetElementHandler(ps.p, on_start, on_end);
     XML_SetCharacterDataHandler(ps.p, on_text);
+    XML_SetCdataSectionHandler(ps.p, on_cdata_start, on_cdata_end);
     XML_SetStartDoctypeDeclHandler(ps.p, on_doctype);
     XML_SetEntityDeclHandler(ps.p, on_entity);
     int ok = XML_Parse(ps.p, p, (int)n, XML_TRUE) == XML_STATUS_OK && !ps.failed && ps.root;
@@ -154,6 +173,7 @@ void xml_free(struct xnode *n)
         xml_free(n->child);
         free(n->name);
         buf_release(&n->text);
+        buf_release(&n->cdata);
         free(n);
         n = next;
     }
@@ -185,6 +205,8 @@ const char *xml_text(const struct xnode *n, const char *name)
     struct xnode *c = (struct xnode *)xml_child(n, name);
     if (!c)
         return NULL;
+    if (c->has_cdata)
+        return c->cdata.ptr;
     trim(&c->text);
     return c->text.ptr;
 }

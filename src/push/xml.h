@@ -21,7 +21,9 @@ void xml_close(struct buf *b, const char *name);
 
 struct xnode {
     char *name;
-    struct buf text;
+    struct buf text;  /* character data outside CDATA sections */
+    struct buf cdata; /* the content of its CDATA sections, exactly */
+    int has_cdata;
     struct xnode *child, *last, *next;
 };
 
@@ -30,7 +32,8 @@ struct xnode *xml_parse(const char *p, size_t n);
 void xml_free(struct xnode *root);
 /* the first child named name, or NULL */
 const struct xnode *xml_child(const struct xnode *n, const char *name);
-/* the text of child name, whitespace-trimmed; NULL if the child is absent */
+/* the text of child name: its CDATA content as it is when it has any (whitespace around the
+ * sections is layout), else its text whitespace-trimmed; NULL if the child is absent */
 const char *xml_text(const struct xnode *n, const char *name);
 
 #endif
