@@ -382,24 +382,6 @@ static void on_messages(h2o_multithread_receiver_t *recv, h2o_linklist_t *messag
     }
 }
 
-int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
-               req_done_fn done)
-{
-    h2o_req_t *h = r->h;
-    struct async_job *aj = xcalloc(1, sizeof(*aj));
-    aj->job.run = run;
-    aj->job.after_commit = after_commit;
-    aj->job.complete = async_complete;
-    aj->job.arg = arg;
-    aj->thr = r->thr;
-    aj->r = r;
-    aj->done = done;
-    aj->guard = h2o_mem_alloc_shared(&h->pool, sizeof(struct guard), guard_dispose);
-    aj->guard->job = aj;
-    writer_submit(&aj->job);
-    return REQ_ASYNC;
-}
-
 struct http_async *http_defer(struct req *r, void *arg, req_done_fn done)
 {
     h2o_req_t *h = r->h;
@@ -419,6 +401,16 @@ void http_async_finish(struct http_async *a, int rc)
     struct async_job *aj = (struct async_job *)a;
     aj->job.rc = rc;
     async_complete(&aj->job);
+}
+
+int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
+               req_done_fn done)
+{
+    struct async_job *aj = (struct async_job *)http_defer(r, arg, done);
+    aj->job.run = run;
+    aj->job.after_commit = after_commit;
+    writer_submit(&aj->job);
+    return REQ_ASYNC;
 }
 
 /* ------------------------------------------------------------------ intake */

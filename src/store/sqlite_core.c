@@ -137,3 +137,22 @@ int sq_one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, v
     sq_done(st);
     return 0;
 }
+
+int sq_each(struct store *s, sqlite3_stmt *st, int one, void (*row)(sqlite3_stmt *, void *),
+            void *ctx)
+{
+    if (!st)
+        return ERR_SYSTEM;
+    int r, rows = 0;
+    while ((r = sq_step(s, st)) == 1) {
+        rows++;
+        row(st, ctx);
+        if (one) {
+            sq_done(st);
+            break;
+        }
+    }
+    if (r < 0)
+        return ERR_SYSTEM;
+    return one && rows == 0 ? ERR_NOT_FOUND : 0;
+}

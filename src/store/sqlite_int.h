@@ -41,6 +41,13 @@ void sq_col_text(sqlite3_stmt *st, int i, char *dst, size_t cap);
 /* runs a single-row query and hands the row to fill(); 0, ERR_NOT_FOUND or ERR_SYSTEM */
 int sq_one_row(struct store *s, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *), void *out);
 
+/*
+ * steps st to its end, calling row(st, ctx) for each row; with `one`, stops after the first
+ * and answers ERR_NOT_FOUND when there is none. 0 or ERR_SYSTEM otherwise.
+ */
+int sq_each(struct store *s, sqlite3_stmt *st, int one, void (*row)(sqlite3_stmt *, void *),
+            void *ctx);
+
 #define EXEC(s, sql, types, ...) sq_exec_stmt((s), sq_query((s), (sql), (types), __VA_ARGS__))
 
 #endif

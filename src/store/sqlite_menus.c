@@ -28,26 +28,25 @@ static void fill_menu(sqlite3_stmt *st, struct menu_row *m)
     m->created_at = sqlite3_column_int64(st, 7);
 }
 
+struct each_menu_ctx {
+    store_menu_cb cb;
+    void *arg;
+};
+
+static void each_menu_row(sqlite3_stmt *st, void *ctx)
+{
+    struct each_menu_ctx *c = ctx;
+    struct menu_row v;
+    fill_menu(st, &v);
+    if (c->cb)
+        c->cb(c->arg, &v);
+}
+
 /* steps st to its end, handing each row to cb; `one`: ERR_NOT_FOUND when there is no row */
 static int each_menu(struct store *s, sqlite3_stmt *st, int one, store_menu_cb cb, void *arg)
 {
-    if (!st)
-        return ERR_SYSTEM;
-    int r, rows = 0;
-    while ((r = sq_step(s, st)) == 1) {
-        struct menu_row m;
-        fill_menu(st, &m);
-        rows++;
-        if (cb)
-            cb(arg, &m);
-        if (one) {
-            sq_done(st);
-            break;
-        }
-    }
-    if (r < 0)
-        return ERR_SYSTEM;
-    return one && rows == 0 ? ERR_NOT_FOUND : 0;
+    struct each_menu_ctx c = {cb, arg};
+    return sq_each(s, st, one, each_menu_row, &c);
 }
 
 int store_menu_insert(struct store *s, const struct menu_row *m)

@@ -63,27 +63,26 @@ static void fill_template(sqlite3_stmt *st, struct template_row *t)
     t->created_at = sqlite3_column_int64(st, 8);
 }
 
+struct each_template_ctx {
+    store_template_cb cb;
+    void *arg;
+};
+
+static void each_template_row(sqlite3_stmt *st, void *ctx)
+{
+    struct each_template_ctx *c = ctx;
+    struct template_row v;
+    fill_template(st, &v);
+    if (c->cb)
+        c->cb(c->arg, &v);
+}
+
 /* steps st to its end, handing each row to cb; `one`: ERR_NOT_FOUND when there is no row */
 static int each_template(struct store *s, sqlite3_stmt *st, int one, store_template_cb cb,
                          void *arg)
 {
-    if (!st)
-        return ERR_SYSTEM;
-    int r, rows = 0;
-    while ((r = sq_step(s, st)) == 1) {
-        struct template_row t;
-        fill_template(st, &t);
-        rows++;
-        if (cb)
-            cb(arg, &t);
-        if (one) {
-            sq_done(st);
-            break;
-        }
-    }
-    if (r < 0)
-        return ERR_SYSTEM;
-    return one && rows == 0 ? ERR_NOT_FOUND : 0;
+    struct each_template_ctx c = {cb, arg};
+    return sq_each(s, st, one, each_template_row, &c);
 }
 
 int store_template_insert(struct store *s, const struct template_row *t)

@@ -213,7 +213,7 @@ describe('sending', () => {
         const m = await nextFromAccount(srv(), u, acct.appid);
         assert.equal(m.source, 'template');
         assert.equal(m.msgtype, 'template');
-        assert.equal(m.msgid, r.body.msgid);
+        assert.equal(m.msgid, String(r.body.msgid), 'the chat gives msgids as strings');
         assert.equal(m.body.template_id, tid);
         assert.equal(m.body.title, '订单支付成功');
         assert.equal(m.body.content, '我们已收到您的货款\n支付金额：30.00元\n商品信息：巧克力\n欢迎再次购买！');
@@ -268,7 +268,7 @@ describe('sending', () => {
         assert.notEqual(c.body.msgid, a.body.msgid);
         assert.equal((await dev.next()).msg.MsgID, String(a.body.msgid));
         assert.equal((await dev.next()).msg.MsgID, String(c.body.msgid));
-        assert.deepEqual((await cards(u, acct.appid)).map((m) => m.msgid), [a.body.msgid, c.body.msgid]);
+        assert.deepEqual((await cards(u, acct.appid)).map((m) => m.msgid), [String(a.body.msgid), String(c.body.msgid)]);
         const finished = (await pushes(srv(), acct.appid)).filter((p) => p.kind === 'TEMPLATESENDJOBFINISH');
         assert.equal(finished.length, 2);
 

@@ -167,6 +167,9 @@ export class DevServer {
             this.server.listen(0, '127.0.0.1', () => {
                 this.port = this.server.address().port;
                 this.url = `http://127.0.0.1:${this.port}/wechat`;
+                // a server a failed test forgot to close never keeps the test process alive
+                this.server.unref();
+                this.server.on('connection', (sock) => sock.unref());
                 live.add(this);
                 resolve(this);
             }),
