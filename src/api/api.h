@@ -129,6 +129,13 @@ int api_admin_clock_advance(struct req *r);
 int api_admin_accounts_server(struct req *r);
 int api_admin_pushes(struct req *r);
 
+/* api_component.c: third-party platforms (operator registration, component wire APIs) */
+int api_admin_components_list(struct req *r);
+int api_admin_components_get(struct req *r);
+int api_admin_components_create(struct req *r);
+int api_component_token(struct req *r);
+int api_create_preauthcode(struct req *r);
+
 /* api_message.c: customer-service messages */
 int api_custom_send(struct req *r);
 int api_custom_typing(struct req *r);

@@ -111,6 +111,11 @@ const struct route routes[] = {
     {M_GET, "/connect/qrconnect/poll", api_qrconnect_poll, AUTH_NONE, 0, 0, 0},
     {M_GET, "/connect/qrcode", api_qrconnect_image, AUTH_NONE, 0, 0, 0},
 
+    /* component.md: third-party platforms */
+    {M_POST, "/cgi-bin/component/api_component_token", api_component_token, AUTH_NONE, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_create_preauthcode", api_create_preauthcode, AUTH_COMPONENT, 0,
+     WIRE, 0},
+
     /* web client pages */
     {M_GET, "/app", api_app_home, AUTH_NONE, 0, 0, 0},
     {M_GET, "/app/login", api_app_login_page, AUTH_NONE, 0, 0, 0},
@@ -148,6 +153,9 @@ const struct route routes[] = {
     {M_GET, "/admin/v1/ids", api_admin_ids, AUTH_OPERATOR, 0, 0, 0},
     {M_POST, "/admin/v1/accounts/server", api_admin_accounts_server, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/pushes", api_admin_pushes, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/components", api_admin_components_list, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/components", api_admin_components_create, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/components/get", api_admin_components_get, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/clock", api_admin_clock_get, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
     {M_POST, "/admin/v1/clock", api_admin_clock_advance, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
 

@@ -138,6 +138,20 @@ const char *const store_migrations[] = {
     " client_msg_id TEXT NOT NULL, msgid INTEGER NOT NULL, created_at INTEGER NOT NULL,"
     " PRIMARY KEY(appid, openid, client_msg_id));"
     "CREATE INDEX template_sends_age ON template_sends(appid, created_at);",
+    /* 9: third-party platforms (components): registration, verify tickets, component tokens,
+     * pre-auth codes */
+    "CREATE TABLE components(appid TEXT PRIMARY KEY, secret TEXT NOT NULL, name TEXT NOT NULL,"
+    " token TEXT NOT NULL, aes_key TEXT NOT NULL, auth_url TEXT NOT NULL,"
+    " msg_url TEXT NOT NULL, func_sets TEXT NOT NULL, domains TEXT NOT NULL,"
+    " next_ticket_at INTEGER NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE TABLE component_tickets(ticket TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX component_tickets_expiry ON component_tickets(expires_at);"
+    "CREATE TABLE component_tokens(token TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX component_tokens_live ON component_tokens(appid, expires_at);"
+    "CREATE TABLE component_preauth(code TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " expires_at INTEGER NOT NULL, used INTEGER NOT NULL);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -1,0 +1,243 @@
+/*
+ * api_component: third-party platforms (spec/component.md): the operator's registration of
+ * components (/admin/v1/components) and the component wire APIs (§3, §4).
+ */
+#include "api.h"
+#include "../core/component.h"
+#include "../util/err.h"
+#include "../util/json.h"
+#include "../util/xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ operator API */
+
+static void render_component(struct buf *b, const struct component *c)
+{
+    buf_puts(b, "{\"component_appid\":");
+    buf_json_cstr(b, c->appid);
+    buf_puts(b, ",\"component_appsecret\":");
+    buf_json_cstr(b, c->secret);
+    buf_puts(b, ",\"name\":");
+    buf_json_cstr(b, c->name);
+    buf_puts(b, ",\"token\":");
+    buf_json_cstr(b, c->token);
+    buf_puts(b, ",\"encoding_aes_key\":");
+    buf_json_cstr(b, c->aes_key);
+    buf_puts(b, ",\"auth_event_url\":");
+    buf_json_cstr(b, c->auth_url);
+    buf_puts(b, ",\"message_url\":");
+    buf_json_cstr(b, c->msg_url);
+    buf_puts(b, ",\"func_sets\":[");
+    buf_puts(b, c->func_sets);
+    buf_puts(b, "],\"domains\":");
+    buf_json_cstr(b, c->domains);
+    buf_printf(b, ",\"created_at\":%lld}", (long long)c->created_at);
+}
+
+static void list_cb(void *arg, const struct component *c)
+{
+    struct buf *b = arg;
+    if (b->ptr[b->len - 1] != '[')
+        buf_putc(b, ',');
+    render_component(b, c);
+}
+
+int api_admin_components_list(struct req *r)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"components\":[");
+    int rc = store_component_list(r->rd, list_cb, &b);
+    if (rc != 0) {
+        buf_release(&b);
+        return rc;
+    }
+    buf_puts(&b, "]}");
+    http_send_buf(r, &b);
+    return 0;
+}
+
+static int send_component(struct req *r, const struct component *c)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"component\":");
+    render_component(&b, c);
+    buf_putc(&b, '}');
+    http_send_buf(r, &b);
+    return 0;
+}
+
+int api_admin_components_get(struct req *r)
+{
+    char appid[64];
+    struct component c;
+    if (req_query(r, "appid", appid, sizeof(appid)) <= 0)
+        return ERR_MISSING_APPID;
+    int rc = store_component_get(r->rd, appid, &c);
+    return rc != 0 ? rc : send_component(r, &c);
+}
+
+static int str_field(const cJSON *o, const char *key, char *out, size_t cap)
+{
+    int jr = json_copy_str(o, key, out, cap);
+    return jr == JSON_OK || jr == JSON_MISSING ? 0 : ERR_ARGUMENT_INVALID;
+}
+
+/* a list field: a JSON array of numbers/strings, or one comma-separated string */
+static int list_field(const cJSON *o, const char *key, char *out, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    if (cJSON_IsString(v))
+        return str_field(o, key, out, cap);
+    if (!cJSON_IsArray(v))
+        return ERR_ARGUMENT_INVALID;
+    size_t len = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v)
+    {
+        char item[512];
+        if (cJSON_IsNumber(e) && e->valuedouble >= 0 && e->valuedouble < 1e9)
+            snprintf(item, sizeof(item), "%lld", (long long)e->valuedouble);
+        else if (cJSON_IsString(e) && strlen(e->valuestring) < sizeof(item))
+            snprintf(item, sizeof(item), "%s", e->valuestring);
+        else
+            return ERR_ARGUMENT_INVALID;
+        int n = snprintf(out + len, cap - len, "%s%s", len ? "," : "", item);
+        if (n < 0 || (size_t)n >= cap - len)
+            return ERR_ARGUMENT_INVALID;
+        len += (size_t)n;
+    }
+    return 0;
+}
+
+static int component_fields(const cJSON *o, struct component *c)
+{
+    int rc;
+    if ((rc = str_field(o, "component_appid", c->appid, sizeof(c->appid))) != 0 ||
+        (rc = str_field(o, "name", c->name, sizeof(c->name))) != 0 ||
+        (rc = str_field(o, "token", c->token, sizeof(c->token))) != 0 ||
+        (rc = str_field(o, "encoding_aes_key", c->aes_key, sizeof(c->aes_key))) != 0 ||
+        (rc = str_field(o, "auth_event_url", c->auth_url, sizeof(c->auth_url))) != 0 ||
+        (rc = str_field(o, "message_url", c->msg_url, sizeof(c->msg_url))) != 0 ||
+        (rc = list_field(o, "func_sets", c->func_sets, sizeof(c->func_sets))) != 0 ||
+        (rc = list_field(o, "domains", c->domains, sizeof(c->domains))) != 0)
+        return rc;
+    return component_validate(c);
+}
+
+static int create_run(struct store *s, void *arg)
+{
+    return component_create(s, arg);
+}
+
+static int create_done(struct req *r, void *arg, int rc)
+{
+    return rc != 0 ? rc : send_component(r, arg);
+}
+
+int api_admin_components_create(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct component *c = xcalloc(1, sizeof(*c));
+    rc = component_fields(o, c);
+    cJSON_Delete(o);
+    if (rc != 0) {
+        free(c);
+        return rc;
+    }
+    return http_write(r, create_run, NULL, c, create_done);
+}
+
+/* ------------------------------------------------------------------ component token (§3) */
+
+/* copies string field key of o; missing or empty: `missing`; not a string: ERR_INVALID_PARAM */
+static int wire_str(const cJSON *o, const char *key, char *out, size_t cap, int missing)
+{
+    int jr = json_copy_str(o, key, out, cap);
+    if (jr == JSON_WRONG_TYPE || jr == JSON_TOO_LONG)
+        return ERR_INVALID_PARAM;
+    return jr == JSON_MISSING || !out[0] ? missing : 0;
+}
+
+static int token_done(struct req *r, void *arg, int rc)
+{
+    if (rc != 0)
+        return rc;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "{\"component_access_token\":");
+    buf_json_cstr(&b, ((struct component_token_issue *)arg)->token);
+    buf_printf(&b, ",\"expires_in\":%d}", COMPONENT_TOKEN_TTL);
+    http_send_buf(r, &b);
+    return 0;
+}
+
+int api_component_token(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct component_token_issue *t = xcalloc(1, sizeof(*t));
+    if ((rc = wire_str(o, "component_appid", t->appid, sizeof(t->appid), ERR_INVALID_COMPONENT)) ==
+        ERR_INVALID_PARAM)
+        rc = ERR_INVALID_COMPONENT;
+    if (rc == 0)
+        rc =
+            wire_str(o, "component_appsecret", t->secret, sizeof(t->secret), ERR_INVALID_APPSECRET);
+    if (rc == 0)
+        rc = wire_str(o, "component_verify_ticket", t->ticket, sizeof(t->ticket),
+                      ERR_COMPONENT_TICKET_INVALID);
+    cJSON_Delete(o);
+    if (rc == ERR_INVALID_PARAM)
+        rc = t->secret[0] ? ERR_COMPONENT_TICKET_INVALID : ERR_INVALID_APPSECRET;
+    if (rc != 0) {
+        free(t);
+        return rc;
+    }
+    return http_write(r, component_token_run, NULL, t, token_done);
+}
+
+/* ------------------------------------------------------------------ pre-auth code (§4) */
+
+static int preauth_done(struct req *r, void *arg, int rc)
+{
+    if (rc != 0)
+        return rc;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "{\"pre_auth_code\":");
+    buf_json_cstr(&b, ((struct component_preauth *)arg)->code);
+    buf_printf(&b, ",\"expires_in\":%d}", COMPONENT_PREAUTH_TTL);
+    http_send_buf(r, &b);
+    return 0;
+}
+
+/* the body's component_appid must be the token's component (r->appid) */
+static int own_component(struct req *r, const cJSON *o, char appid[19])
+{
+    int rc = wire_str(o, "component_appid", appid, 19, ERR_INVALID_COMPONENT);
+    if (rc == ERR_INVALID_PARAM || (rc == 0 && strcmp(appid, r->appid) != 0))
+        return ERR_INVALID_COMPONENT;
+    return rc;
+}
+
+int api_create_preauthcode(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct component_preauth *p = xcalloc(1, sizeof(*p));
+    rc = own_component(r, o, p->appid);
+    cJSON_Delete(o);
+    if (rc != 0) {
+        free(p);
+        return rc;
+    }
+    return http_write(r, component_preauth_run, NULL, p, preauth_done);
+}

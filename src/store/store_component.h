@@ -1,0 +1,52 @@
+/*
+ * store_component: third-party platforms (spec/component.md): the registered components,
+ * their verify tickets, component access tokens and pre-auth codes.
+ */
+#ifndef LJ_STORE_COMPONENT_H
+#define LJ_STORE_COMPONENT_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+struct component {
+    char appid[19];
+    char secret[33];
+    char name[128];
+    char token[64];      /* message Token */
+    char aes_key[48];    /* EncodingAESKey */
+    char auth_url[512];  /* authorization-event URL (tickets, authorized, ...) */
+    char msg_url[512];   /* message URL, may hold $APPID$ */
+    char func_sets[256]; /* requested permission sets: comma-separated ids */
+    char domains[1024];  /* web domains: comma-separated hosts */
+    int64_t next_ticket_at;
+    int64_t created_at;
+};
+
+typedef void (*store_component_cb)(void *arg, const struct component *c);
+
+int store_component_insert(struct store *s, const struct component *c);
+int store_component_get(struct store *s, const char *appid, struct component *out);
+int store_component_list(struct store *s, store_component_cb cb, void *arg);
+/* the components whose next ticket is due at now, at most limit */
+int store_component_due(struct store *s, int64_t now, int limit, store_component_cb cb, void *arg);
+int store_component_set_next_ticket(struct store *s, const char *appid, int64_t at);
+
+int store_component_ticket_insert(struct store *s, const char *appid, const char *ticket,
+                                  int64_t issued_at, int64_t expires_at);
+/* the expiry of a ticket of appid: 0 or ERR_NOT_FOUND */
+int store_component_ticket_get(struct store *s, const char *appid, const char *ticket,
+                               int64_t *expires_at);
+int store_component_ticket_purge(struct store *s, int64_t before);
+
+int store_component_token_insert(struct store *s, const char *appid, const char *token,
+                                 int64_t issued_at, int64_t expires_at);
+/* shortens every live token of appid to end at `until` at the latest */
+int store_component_token_supersede(struct store *s, const char *appid, int64_t now, int64_t until);
+int store_component_token_get(struct store *s, const char *token, char appid[19],
+                              int64_t *expires_at);
+int store_component_token_purge(struct store *s, int64_t before);
+
+int store_preauth_insert(struct store *s, const char *appid, const char *code, int64_t expires_at);
+
+#endif
