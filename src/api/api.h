@@ -135,6 +135,11 @@ int api_admin_components_get(struct req *r);
 int api_admin_components_create(struct req *r);
 int api_component_token(struct req *r);
 int api_create_preauthcode(struct req *r);
+int api_query_auth(struct req *r);
+int api_admin_accounts_admin(struct req *r);
+/* api_component_page.c: the authorization pages */
+int api_componentloginpage(struct req *r);
+int api_componentloginpage_approve(struct req *r);
 
 /* api_message.c: customer-service messages */
 int api_custom_send(struct req *r);

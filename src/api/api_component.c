@@ -241,3 +241,101 @@ int api_create_preauthcode(struct req *r)
     }
     return http_write(r, component_preauth_run, NULL, p, preauth_done);
 }
+
+/* ------------------------------------------------------------------ accounts' admins */
+
+struct admin_set {
+    char appid[19];
+    int64_t user_id;
+};
+
+static int admin_set_run(struct store *s, void *arg)
+{
+    struct admin_set *a = arg;
+    struct user u;
+    int rc = a->user_id == 0 ? 0 : store_user_get(s, a->user_id, &u);
+    return rc != 0 ? rc : store_account_admin_set(s, a->appid, a->user_id);
+}
+
+static int ok_done(struct req *r, void *arg, int rc)
+{
+    (void)arg;
+    if (rc != 0)
+        return rc;
+    http_send_ok(r);
+    return 0;
+}
+
+int api_admin_accounts_admin(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct admin_set *a = xcalloc(1, sizeof(*a));
+    if (json_copy_str(o, "appid", a->appid, sizeof(a->appid)) != JSON_OK ||
+        json_get_i64(o, "user_id", &a->user_id) != JSON_OK || a->user_id < 0)
+        rc = ERR_ARGUMENT_INVALID;
+    cJSON_Delete(o);
+    if (rc != 0) {
+        free(a);
+        return rc;
+    }
+    return http_write(r, admin_set_run, NULL, a, ok_done);
+}
+
+/* ------------------------------------------------------------------ api_query_auth (§5) */
+
+static void func_info(struct buf *b, const char *sets)
+{
+    buf_puts(b, "\"func_info\":[");
+    for (const char *s = sets; *s;) {
+        int id = 0;
+        while (*s >= '0' && *s <= '9')
+            id = id * 10 + (*s++ - '0');
+        buf_printf(b, "{\"funcscope_category\":{\"id\":%d}}", id);
+        if (*s == ',') {
+            s++;
+            buf_putc(b, ',');
+        }
+    }
+    buf_putc(b, ']');
+}
+
+static int query_auth_done(struct req *r, void *arg, int rc)
+{
+    struct component_query *q = arg;
+    if (rc != 0)
+        return rc;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "{\"authorization_info\":{\"authorizer_appid\":");
+    buf_json_cstr(&b, q->auth.authorizer_appid);
+    buf_puts(&b, ",\"authorizer_access_token\":");
+    buf_json_cstr(&b, q->access_token);
+    buf_printf(&b, ",\"expires_in\":%d,\"authorizer_refresh_token\":", 7200);
+    buf_json_cstr(&b, q->auth.refresh_token);
+    buf_putc(&b, ',');
+    func_info(&b, q->auth.func_sets);
+    buf_puts(&b, "}}");
+    http_send_buf(r, &b);
+    return 0;
+}
+
+int api_query_auth(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct component_query *q = xcalloc(1, sizeof(*q));
+    rc = own_component(r, o, q->component_appid);
+    if (rc == 0 && (rc = wire_str(o, "authorization_code", q->code, sizeof(q->code),
+                                  ERR_COMPONENT_CODE_INVALID)) == ERR_INVALID_PARAM)
+        rc = ERR_COMPONENT_CODE_INVALID;
+    cJSON_Delete(o);
+    if (rc != 0) {
+        free(q);
+        return rc;
+    }
+    return http_write(r, component_query_auth_run, NULL, q, query_auth_done);
+}

@@ -15,6 +15,7 @@
 #define COMPONENT_TOKEN_TTL     7200
 #define COMPONENT_TOKEN_OVERLAP 300
 #define COMPONENT_PREAUTH_TTL   1800
+#define COMPONENT_AUTH_CODE_TTL 600
 
 /* checks the fields an operator gives (name, Token, EncodingAESKey, URLs, sets, domains):
  * 0 or ERR_ARGUMENT_INVALID */
@@ -47,5 +48,44 @@ struct component_preauth {
 };
 /* writer job: issues a pre-auth code for the component appid */
 int component_preauth_run(struct store *s, void *arg);
+
+/* component_auth.c: merchants authorizing components */
+
+/* a pre-auth code the authorization page may use: 0, ERR_COMPONENT_CODE_INVALID (unknown or
+ * used) or ERR_COMPONENT_CODE_EXPIRED */
+int component_preauth_check(struct store *rd, const char *appid, const char *code);
+/* 1 if redirect_uri is http(s) and its host is under one of c's web domains (any host when
+ * c lists none) */
+int component_redirect_allowed(const struct component *c, const char *redirect_uri);
+/* 1 if set id `id` is in the comma-separated list */
+int component_sets_has(const char *sets, int id);
+
+struct component_approve {
+    /* in */
+    char component_appid[19];
+    char preauth[128];
+    char authorizer_appid[19];
+    char func_sets[256]; /* the sets the admin left ticked: a subset of the requested ones */
+    int64_t user_id;     /* must be the account's administrator */
+    /* out */
+    char auth_code[96];
+};
+/* writer job: the administrator approves: stores the authorization (a new refresh token),
+ * issues the auth code, uses up the pre-auth code and pushes authorized / updateauthorized;
+ * ERR_FORBIDDEN when user_id does not administer the account */
+int component_approve_run(struct store *s, void *arg);
+/* after_commit hook: wakes the push worker */
+void component_push_after(void *unused);
+
+struct component_query {
+    /* in */
+    char component_appid[19];
+    char code[128];
+    /* out */
+    struct component_auth auth;
+    char access_token[160];
+};
+/* writer job: api_query_auth: takes the auth code, issues an authorizer token */
+int component_query_auth_run(struct store *s, void *arg);
 
 #endif

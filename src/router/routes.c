@@ -115,6 +115,11 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/component/api_component_token", api_component_token, AUTH_NONE, 0, WIRE, 0},
     {M_POST, "/cgi-bin/component/api_create_preauthcode", api_create_preauthcode, AUTH_COMPONENT, 0,
      WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_query_auth", api_query_auth, AUTH_COMPONENT, 0, WIRE, 0},
+    {M_GET, "/cgi-bin/componentloginpage", api_componentloginpage, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/cgi-bin/componentloginpage", api_componentloginpage_approve, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/safe/bindcomponent", api_componentloginpage, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/wxaopen/safe/bindcomponent", api_componentloginpage, AUTH_NONE, 0, 0, 0},
 
     /* web client pages */
     {M_GET, "/app", api_app_home, AUTH_NONE, 0, 0, 0},
@@ -156,6 +161,7 @@ const struct route routes[] = {
     {M_GET, "/admin/v1/components", api_admin_components_list, AUTH_OPERATOR, 0, 0, 0},
     {M_POST, "/admin/v1/components", api_admin_components_create, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/components/get", api_admin_components_get, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/accounts/admin", api_admin_accounts_admin, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/clock", api_admin_clock_get, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
     {M_POST, "/admin/v1/clock", api_admin_clock_advance, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
 

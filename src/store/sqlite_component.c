@@ -158,3 +158,190 @@ int store_preauth_insert(struct store *s, const char *appid, const char *code, i
                 " VALUES($1, $2, $3, 0)",
                 "tti", code, appid, expires_at);
 }
+
+int store_preauth_get(struct store *s, const char *appid, const char *code, int64_t *expires_at)
+{
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT expires_at FROM component_preauth"
+                               " WHERE code = $1 AND appid = $2 AND used = 0",
+                               "tt", code, appid),
+                      fill_i64, expires_at);
+}
+
+int store_preauth_use(struct store *s, const char *appid, const char *code)
+{
+    int rc = EXEC(s,
+                  "UPDATE component_preauth SET used = 1"
+                  " WHERE code = $1 AND appid = $2 AND used = 0",
+                  "tt", code, appid);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        rc = ERR_NOT_FOUND;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ administrators */
+
+int store_account_admin_get(struct store *s, const char *appid, int64_t *user_id)
+{
+    return sq_one_row(
+        s, sq_query(s, "SELECT admin_user_id FROM accounts WHERE appid = $1", "t", appid), fill_i64,
+        user_id);
+}
+
+int store_account_admin_set(struct store *s, const char *appid, int64_t user_id)
+{
+    int rc =
+        EXEC(s, "UPDATE accounts SET admin_user_id = $2 WHERE appid = $1", "ti", appid, user_id);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        rc = ERR_NOT_FOUND;
+    return rc;
+}
+
+int store_admin_accounts(struct store *s, int64_t user_id, store_admin_account_cb cb, void *arg)
+{
+    sqlite3_stmt *st = sq_query(s,
+                                "SELECT appid, name FROM accounts WHERE admin_user_id = $1"
+                                " ORDER BY created_at, appid",
+                                "i", user_id);
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = sq_step(s, st)) == 1) {
+        char appid[19], name[128];
+        sq_col_text(st, 0, appid, sizeof(appid));
+        sq_col_text(st, 1, name, sizeof(name));
+        cb(arg, appid, name);
+    }
+    if (r == 0)
+        sq_done(st);
+    return r == 0 ? 0 : ERR_SYSTEM;
+}
+
+/* ------------------------------------------------------------------ authorizations */
+
+#define AUTH_COLS "component_appid, authorizer_appid, func_sets, refresh_token, auth_time"
+
+static void fill_auth(sqlite3_stmt *st, void *out)
+{
+    struct component_auth *a = out;
+    sq_col_text(st, 0, a->component_appid, sizeof(a->component_appid));
+    sq_col_text(st, 1, a->authorizer_appid, sizeof(a->authorizer_appid));
+    sq_col_text(st, 2, a->func_sets, sizeof(a->func_sets));
+    sq_col_text(st, 3, a->refresh_token, sizeof(a->refresh_token));
+    a->auth_time = sqlite3_column_int64(st, 4);
+}
+
+int store_auth_get(struct store *s, const char *component_appid, const char *authorizer_appid,
+                   struct component_auth *out)
+{
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT " AUTH_COLS " FROM component_auths"
+                               " WHERE component_appid = $1 AND authorizer_appid = $2",
+                               "tt", component_appid, authorizer_appid),
+                      fill_auth, out);
+}
+
+int store_auth_put(struct store *s, const struct component_auth *a)
+{
+    return EXEC(s,
+                "INSERT INTO component_auths(" AUTH_COLS ") VALUES($1, $2, $3, $4, $5)"
+                " ON CONFLICT(component_appid, authorizer_appid) DO UPDATE SET"
+                " func_sets = excluded.func_sets, refresh_token = excluded.refresh_token,"
+                " auth_time = excluded.auth_time",
+                "tttti", a->component_appid, a->authorizer_appid, a->func_sets, a->refresh_token,
+                a->auth_time);
+}
+
+int store_auth_delete(struct store *s, const char *component_appid, const char *authorizer_appid)
+{
+    int rc = EXEC(s,
+                  "DELETE FROM component_auths WHERE component_appid = $1"
+                  " AND authorizer_appid = $2",
+                  "tt", component_appid, authorizer_appid);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        rc = ERR_NOT_FOUND;
+    return rc;
+}
+
+int store_auth_list(struct store *s, const char *component_appid, int64_t offset, int64_t limit,
+                    int64_t *total, store_component_auth_cb cb, void *arg)
+{
+    int rc =
+        sq_one_row(s,
+                   sq_query(s, "SELECT COUNT(*) FROM component_auths WHERE component_appid = $1",
+                            "t", component_appid),
+                   fill_i64, total);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *st = sq_query(s,
+                                "SELECT " AUTH_COLS " FROM component_auths"
+                                " WHERE component_appid = $1 ORDER BY auth_time, authorizer_appid"
+                                " LIMIT $2 OFFSET $3",
+                                "tii", component_appid, limit, offset);
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = sq_step(s, st)) == 1) {
+        struct component_auth a;
+        fill_auth(st, &a);
+        cb(arg, &a);
+    }
+    if (r == 0)
+        sq_done(st);
+    return r == 0 ? 0 : ERR_SYSTEM;
+}
+
+int store_auth_code_insert(struct store *s, const char *code, const char *component_appid,
+                           const char *authorizer_appid, int64_t expires_at)
+{
+    return EXEC(s,
+                "INSERT INTO component_auth_codes(code, component_appid, authorizer_appid,"
+                " expires_at, used) VALUES($1, $2, $3, $4, 0)",
+                "ttti", code, component_appid, authorizer_appid, expires_at);
+}
+
+struct code_row {
+    char *authorizer_appid;
+    int64_t *expires_at;
+};
+
+static void fill_code(sqlite3_stmt *st, void *out)
+{
+    struct code_row *c = out;
+    sq_col_text(st, 0, c->authorizer_appid, 19);
+    *c->expires_at = sqlite3_column_int64(st, 1);
+}
+
+int store_auth_code_take(struct store *s, const char *code, const char *component_appid,
+                         char authorizer_appid[19], int64_t *expires_at)
+{
+    struct code_row c = {authorizer_appid, expires_at};
+    return sq_one_row(s,
+                      sq_query(s,
+                               "UPDATE component_auth_codes SET used = 1 WHERE code = $1"
+                               " AND component_appid = $2 AND used = 0"
+                               " RETURNING authorizer_appid, expires_at",
+                               "tt", code, component_appid),
+                      fill_code, &c);
+}
+
+int store_authorizer_token_insert(struct store *s, const char *token, const char *component_appid,
+                                  const char *authorizer_appid, int64_t issued_at,
+                                  int64_t expires_at)
+{
+    return EXEC(s,
+                "INSERT INTO authorizer_tokens(token, component_appid, authorizer_appid,"
+                " issued_at, expires_at) VALUES($1, $2, $3, $4, $5)",
+                "tttii", token, component_appid, authorizer_appid, issued_at, expires_at);
+}
+
+int store_authorizer_token_supersede(struct store *s, const char *component_appid,
+                                     const char *authorizer_appid, int64_t now, int64_t until)
+{
+    return EXEC(s,
+                "UPDATE authorizer_tokens SET expires_at = $4 WHERE component_appid = $1"
+                " AND authorizer_appid = $2 AND expires_at > $4 AND expires_at > $3",
+                "ttii", component_appid, authorizer_appid, now, until);
+}

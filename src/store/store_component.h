@@ -49,4 +49,49 @@ int store_component_token_purge(struct store *s, int64_t before);
 
 int store_preauth_insert(struct store *s, const char *appid, const char *code, int64_t expires_at);
 
+/* the expiry of an unused pre-auth code of appid: 0 or ERR_NOT_FOUND */
+int store_preauth_get(struct store *s, const char *appid, const char *code, int64_t *expires_at);
+/* marks it used: 0, or ERR_NOT_FOUND when it was used already or is not appid's */
+int store_preauth_use(struct store *s, const char *appid, const char *code);
+
+/* an official account's administrator (a user id; 0 = none) */
+int store_account_admin_get(struct store *s, const char *appid, int64_t *user_id);
+int store_account_admin_set(struct store *s, const char *appid, int64_t user_id);
+typedef void (*store_admin_account_cb)(void *arg, const char *appid, const char *name);
+/* the accounts user_id administers, oldest first */
+int store_admin_accounts(struct store *s, int64_t user_id, store_admin_account_cb cb, void *arg);
+
+/* an account's authorization of a component */
+struct component_auth {
+    char component_appid[19];
+    char authorizer_appid[19];
+    char func_sets[256];
+    char refresh_token[96];
+    int64_t auth_time;
+};
+typedef void (*store_component_auth_cb)(void *arg, const struct component_auth *a);
+
+int store_auth_get(struct store *s, const char *component_appid, const char *authorizer_appid,
+                   struct component_auth *out);
+/* inserts or replaces the authorization */
+int store_auth_put(struct store *s, const struct component_auth *a);
+int store_auth_delete(struct store *s, const char *component_appid, const char *authorizer_appid);
+/* a component's authorizations, oldest first, from offset, at most limit; *total counts all */
+int store_auth_list(struct store *s, const char *component_appid, int64_t offset, int64_t limit,
+                    int64_t *total, store_component_auth_cb cb, void *arg);
+
+int store_auth_code_insert(struct store *s, const char *code, const char *component_appid,
+                           const char *authorizer_appid, int64_t expires_at);
+/* takes an unused code of the component: marks it used, gives its authorizer and expiry;
+ * ERR_NOT_FOUND when unknown, used or another component's */
+int store_auth_code_take(struct store *s, const char *code, const char *component_appid,
+                         char authorizer_appid[19], int64_t *expires_at);
+
+int store_authorizer_token_insert(struct store *s, const char *token, const char *component_appid,
+                                  const char *authorizer_appid, int64_t issued_at,
+                                  int64_t expires_at);
+/* shortens the live tokens of (component, authorizer) to end at `until` at the latest */
+int store_authorizer_token_supersede(struct store *s, const char *component_appid,
+                                     const char *authorizer_appid, int64_t now, int64_t until);
+
 #endif

@@ -1,11 +1,13 @@
 // Third-party platforms (spec/component.md), as a third-party developer sees them: the
 // operator registers a component, lianjie pushes it an encrypted component_verify_ticket
 // every 10 minutes of the (test) clock, the component trades it for a component token and
-// asks for pre-auth codes.
+// asks for pre-auth codes; a merchant's administrator approves on the authorization page and
+// the component trades the auth code for an authorizer token.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { expectErr, useServer } from './lib/server.mjs';
 import { closeDevServers, decrypt, parseXml, randomAesKey, sha1Sorted, startDevServer } from './lib/devserver.mjs';
+import { get, newUser, postForm, signIn } from './lib/oauth.mjs';
 
 const h = useServer({ testClock: true });
 after(closeDevServers);
@@ -171,5 +173,135 @@ describe('component_verify_ticket and the component token', () => {
         assert.match(ok.body.pre_auth_code, /^preauthcode@@@/, ok.text);
         await srv().advance(7200);
         expectErr(await srv().post(`/cgi-bin/component/api_create_preauthcode?component_access_token=${tok2}`, body), 42001);
+    });
+});
+
+/** a component holding a component token, and an account administered by a signed-in user */
+async function authSetup(extra = {}) {
+    const c = await newComponent(extra);
+    const t = (await nextTicket(c.dev)).msg.ComponentVerifyTicket;
+    c.ctoken = (await componentToken(c, t)).body.component_access_token;
+    const acct = await srv().createAccount({ type: 'service', verified: true });
+    const user = await newUser(srv());
+    const r = await srv().op('POST', '/admin/v1/accounts/admin', { appid: acct.appid, user_id: user.id });
+    assert.equal(r.body?.errcode, 0, r.text);
+    const cookie = await signIn(srv(), user.username, user.password);
+    return { c, acct, user, cookie };
+}
+
+async function preauth(c) {
+    const r = await srv().post(`/cgi-bin/component/api_create_preauthcode?component_access_token=${c.ctoken}`,
+        { component_appid: c.comp.component_appid });
+    return r.body.pre_auth_code;
+}
+
+function pageUrl(c, code, redirect, extra = {}) {
+    const q = new URLSearchParams({ component_appid: c.comp.component_appid, pre_auth_code: code,
+        redirect_uri: redirect, auth_type: '3', ...extra });
+    return `/cgi-bin/componentloginpage?${q}`;
+}
+
+/** the hidden fields of the page's form */
+function formOf(html) {
+    const f = {};
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+        f[m[1]] = m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    return f;
+}
+
+async function queryAuth(c, code) {
+    return srv().post(`/cgi-bin/component/api_query_auth?component_access_token=${c.ctoken}`,
+        { component_appid: c.comp.component_appid, authorization_code: code });
+}
+
+describe('authorization by a merchant', () => {
+    test('the admin sees the sets, unticks one, approves; authorized push; api_query_auth', async () => {
+        const { c, acct, cookie } = await authSetup({ domains: ['127.0.0.1'] });
+        const code = await preauth(c);
+        const redirect = 'http://127.0.0.1:9/back?x=1';
+        const anon = await get(srv(), pageUrl(c, code, redirect));
+        assert.equal(anon.status, 302);
+        assert.match(anon.location, /^\/app\/login\?next=/);
+        const page = await get(srv(), pageUrl(c, code, redirect), cookie);
+        assert.equal(page.status, 200, page.text);
+        assert.match(page.text, /Third Party Co/);
+        assert.match(page.text, new RegExp(`value="${acct.appid}"`));
+        for (const id of [1, 2, 15]) assert.match(page.text, new RegExp(`name="set_${id}"`));
+        const form = { ...formOf(page.text), authorizer_appid: acct.appid, set_1: '1', set_15: '1' };
+        const res = await postForm(srv(), '/cgi-bin/componentloginpage', form, cookie);
+        assert.equal(res.status, 302, res.text);
+        const loc = new URL(res.location);
+        assert.equal(loc.origin + loc.pathname, 'http://127.0.0.1:9/back');
+        assert.equal(loc.searchParams.get('x'), '1');
+        assert.equal(loc.searchParams.get('expires_in'), '600');
+        const authCode = loc.searchParams.get('auth_code');
+        assert.ok(authCode);
+
+        const ev = await c.dev.next();
+        assert.equal(ev.msg.InfoType, 'authorized', ev.xml);
+        assert.equal(ev.msg.AuthorizerAppid, acct.appid);
+        assert.equal(ev.msg.AuthorizationCode, authCode);
+        assert.equal(ev.msg.PreAuthCode, code);
+        assert.equal(Number(ev.msg.AuthorizationCodeExpiredTime), Number(ev.msg.CreateTime) + 600);
+        assert.equal(parseXml(ev.body).AppId, c.comp.component_appid);
+
+        const q = await queryAuth(c, authCode);
+        const info = q.body.authorization_info;
+        assert.ok(info, q.text);
+        assert.equal(info.authorizer_appid, acct.appid);
+        assert.equal(info.expires_in, 7200);
+        assert.equal(typeof info.authorizer_access_token, 'string');
+        assert.equal(typeof info.authorizer_refresh_token, 'string');
+        assert.deepEqual(info.func_info, [{ funcscope_category: { id: 1 } }, { funcscope_category: { id: 15 } }]);
+        expectErr(await queryAuth(c, authCode), 61009); // single use
+        expectErr(await queryAuth(c, 'queryauthcode@@@nope'), 61009);
+
+        // the pre-auth code is used up
+        const again = await get(srv(), pageUrl(c, code, redirect), cookie);
+        assert.equal(again.status, 400);
+
+        // re-authorizing with another set list: updateauthorized
+        const code2 = await preauth(c);
+        const page2 = await get(srv(), pageUrl(c, code2, redirect, { biz_appid: acct.appid }), cookie);
+        const res2 = await postForm(srv(), '/cgi-bin/componentloginpage',
+            { ...formOf(page2.text), authorizer_appid: acct.appid, set_1: '1', set_2: '1', set_15: '1' }, cookie);
+        assert.equal(res2.status, 302, res2.text);
+        const ev2 = await c.dev.next();
+        assert.equal(ev2.msg.InfoType, 'updateauthorized');
+        const code3 = new URL(res2.location).searchParams.get('auth_code');
+        await srv().advance(601);
+        expectErr(await queryAuth(c, code3), 61010);
+    });
+
+    test('the page refuses: no admin rights, bad codes, foreign redirect, forged form', async () => {
+        const { c, acct, cookie } = await authSetup({ domains: ['127.0.0.1'] });
+        const code = await preauth(c);
+        const ok = 'http://127.0.0.1:9/back';
+        assert.equal((await get(srv(), pageUrl(c, 'preauthcode@@@nope', ok), cookie)).status, 400);
+        assert.equal((await get(srv(), pageUrl(c, code, 'http://evil.example/x'), cookie)).status, 400);
+        assert.equal((await get(srv(), pageUrl(c, code, 'http://127.0.0.1.evil.example/x'), cookie)).status, 400);
+        assert.equal((await get(srv(), pageUrl(c, code, ''), cookie)).status, 400);
+        const other = await newUser(srv());
+        const otherCookie = await signIn(srv(), other.username, other.password);
+        assert.equal((await get(srv(), pageUrl(c, code, ok), otherCookie)).status, 403);
+        const other2 = await srv().createAccount();
+        assert.equal((await get(srv(), pageUrl(c, code, ok, { biz_appid: other2.appid }), cookie)).status, 403);
+        const page = await get(srv(), pageUrl(c, code, ok), cookie);
+        const form = formOf(page.text);
+        const forged = await postForm(srv(), '/cgi-bin/componentloginpage', { ...form, csrf: 'f'.repeat(64), authorizer_appid: acct.appid, set_1: '1' }, cookie);
+        assert.equal(forged.status, 400);
+        const notMine = await postForm(srv(), '/cgi-bin/componentloginpage', { ...form, authorizer_appid: other2.appid, set_1: '1' }, cookie);
+        assert.equal(notMine.status, 403);
+        const noSets = await postForm(srv(), '/cgi-bin/componentloginpage', { ...form, authorizer_appid: acct.appid }, cookie);
+        assert.equal(noSets.status, 400);
+        // the mobile links show the same page
+        for (const p of ['/safe/bindcomponent', '/wxaopen/safe/bindcomponent']) {
+            const q = new URLSearchParams({ action: 'bindcomponent', no_scan: '1', component_appid: c.comp.component_appid,
+                pre_auth_code: code, redirect_uri: ok, auth_type: '3' });
+            const m = await get(srv(), `${p}?${q}`, cookie);
+            assert.equal(m.status, 200, `${p}: ${m.text.slice(0, 200)}`);
+        }
+        await srv().advance(1801);
+        assert.equal((await get(srv(), pageUrl(c, code, ok), cookie)).status, 400);
     });
 });
