@@ -3,6 +3,7 @@
  * components (/admin/v1/components) and the component wire APIs (§3, §4).
  */
 #include "api.h"
+#include "component_io.h"
 #include "../core/component.h"
 #include "../util/err.h"
 #include "../util/json.h"
@@ -156,8 +157,7 @@ int api_admin_components_create(struct req *r)
 
 /* ------------------------------------------------------------------ component token (§3) */
 
-/* copies string field key of o; missing or empty: `missing`; not a string: ERR_INVALID_PARAM */
-static int wire_str(const cJSON *o, const char *key, char *out, size_t cap, int missing)
+int wire_str(const cJSON *o, const char *key, char *out, size_t cap, int missing)
 {
     int jr = json_copy_str(o, key, out, cap);
     if (jr == JSON_WRONG_TYPE || jr == JSON_TOO_LONG)
@@ -217,8 +217,7 @@ static int preauth_done(struct req *r, void *arg, int rc)
     return 0;
 }
 
-/* the body's component_appid must be the token's component (r->appid) */
-static int own_component(struct req *r, const cJSON *o, char appid[19])
+int own_component(struct req *r, const cJSON *o, char appid[19])
 {
     int rc = wire_str(o, "component_appid", appid, 19, ERR_INVALID_COMPONENT);
     if (rc == ERR_INVALID_PARAM || (rc == 0 && strcmp(appid, r->appid) != 0))
@@ -286,7 +285,7 @@ int api_admin_accounts_admin(struct req *r)
 
 /* ------------------------------------------------------------------ api_query_auth (§5) */
 
-static void func_info(struct buf *b, const char *sets)
+void func_info(struct buf *b, const char *sets)
 {
     buf_puts(b, "\"func_info\":[");
     for (const char *s = sets; *s;) {

@@ -88,4 +88,42 @@ struct component_query {
 /* writer job: api_query_auth: takes the auth code, issues an authorizer token */
 int component_query_auth_run(struct store *s, void *arg);
 
+/* component_authorizer.c: what a component does for its authorizers, and cancelling */
+
+/* the authorization of (component, authorizer): 0, ERR_COMPONENT_NOT_AUTHORIZED */
+int component_auth_get(struct store *rd, const char *component_appid, const char *authorizer_appid,
+                       struct component_auth *out);
+
+struct component_refresh {
+    char component_appid[19];
+    char authorizer_appid[19];
+    char refresh_token[128];
+    char access_token[160]; /* out */
+};
+/* writer job: api_authorizer_token: 61003 when not authorized, 61023 on a wrong refresh token */
+int component_refresh_run(struct store *s, void *arg);
+
+/* option names and values (§6): 0, ERR_INVALID_OPTION_NAME or ERR_INVALID_OPTION_VALUE */
+int component_option_check(const char *name, const char *value);
+/* an authorizer's option value ("0" when never set) */
+int component_option_get(struct store *rd, const char *appid, const char *name, char out[8]);
+
+struct component_option {
+    char component_appid[19];
+    char authorizer_appid[19];
+    char name[32];
+    char value[8];
+};
+/* writer job: api_set_authorizer_option (checks the authorization again) */
+int component_option_set_run(struct store *s, void *arg);
+
+struct component_cancel {
+    char component_appid[19];
+    char authorizer_appid[19];
+    int64_t user_id; /* must administer the account */
+};
+/* writer job: the administrator cancels: drops the authorization and its tokens and pushes
+ * unauthorized; ERR_FORBIDDEN (not the admin) or ERR_COMPONENT_NOT_AUTHORIZED */
+int component_cancel_run(struct store *s, void *arg);
+
 #endif

@@ -116,6 +116,18 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/component/api_create_preauthcode", api_create_preauthcode, AUTH_COMPONENT, 0,
      WIRE, 0},
     {M_POST, "/cgi-bin/component/api_query_auth", api_query_auth, AUTH_COMPONENT, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_authorizer_token", api_authorizer_token, AUTH_COMPONENT, 0,
+     WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_get_authorizer_info", api_get_authorizer_info, AUTH_COMPONENT,
+     0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_get_authorizer_list", api_get_authorizer_list, AUTH_COMPONENT,
+     0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_get_authorizer_option", api_get_authorizer_option,
+     AUTH_COMPONENT, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_set_authorizer_option", api_set_authorizer_option,
+     AUTH_COMPONENT, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/clear_quota", api_component_clear_quota, AUTH_COMPONENT, 0, WIRE,
+     0},
     {M_GET, "/cgi-bin/componentloginpage", api_componentloginpage, AUTH_NONE, 0, 0, 0},
     {M_POST, "/cgi-bin/componentloginpage", api_componentloginpage_approve, AUTH_NONE, 0, 0, 0},
     {M_GET, "/safe/bindcomponent", api_componentloginpage, AUTH_NONE, 0, 0, 0},
@@ -182,6 +194,10 @@ const struct route routes[] = {
     {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, 0, 0, 15 << 20},
     {M_POST, "/client/v1/location", api_client_location, AUTH_CLIENT, 0, 0, 0},
     {M_GET, "/client/v1/messages", api_client_messages, AUTH_CLIENT, 0, 0, 0},
+    /* the administrator's third-party authorizations */
+    {M_GET, "/client/v1/authorizations", api_client_authorizations, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/authorizations/cancel", api_client_authorization_cancel, AUTH_CLIENT, 0, 0,
+     0},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

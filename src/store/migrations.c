@@ -163,7 +163,9 @@ const char *const store_migrations[] = {
     "CREATE TABLE authorizer_tokens(token TEXT PRIMARY KEY, component_appid TEXT NOT NULL,"
     " authorizer_appid TEXT NOT NULL, issued_at INTEGER NOT NULL,"
     " expires_at INTEGER NOT NULL);"
-    "CREATE INDEX authorizer_tokens_live ON authorizer_tokens(authorizer_appid, expires_at);",
+    "CREATE INDEX authorizer_tokens_live ON authorizer_tokens(authorizer_appid, expires_at);"
+    "CREATE TABLE authorizer_options(appid TEXT NOT NULL, name TEXT NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY(appid, name));",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -345,3 +345,64 @@ int store_authorizer_token_supersede(struct store *s, const char *component_appi
                 " AND authorizer_appid = $2 AND expires_at > $4 AND expires_at > $3",
                 "ttii", component_appid, authorizer_appid, now, until);
 }
+
+int store_authorizer_token_revoke(struct store *s, const char *component_appid,
+                                  const char *authorizer_appid)
+{
+    return EXEC(s,
+                "DELETE FROM authorizer_tokens WHERE component_appid = $1"
+                " AND authorizer_appid = $2",
+                "tt", component_appid, authorizer_appid);
+}
+
+struct opt_row {
+    char *out;
+    size_t cap;
+};
+
+static void fill_opt(sqlite3_stmt *st, void *out)
+{
+    struct opt_row *o = out;
+    sq_col_text(st, 0, o->out, o->cap);
+}
+
+int store_authorizer_option_get(struct store *s, const char *appid, const char *name, char *out,
+                                size_t cap)
+{
+    struct opt_row o = {out, cap};
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT value FROM authorizer_options"
+                               " WHERE appid = $1 AND name = $2",
+                               "tt", appid, name),
+                      fill_opt, &o);
+}
+
+int store_authorizer_option_put(struct store *s, const char *appid, const char *name,
+                                const char *value)
+{
+    return EXEC(s,
+                "INSERT INTO authorizer_options(appid, name, value) VALUES($1, $2, $3)"
+                " ON CONFLICT(appid, name) DO UPDATE SET value = excluded.value",
+                "ttt", appid, name, value);
+}
+
+int store_auth_list_authorizer(struct store *s, const char *authorizer_appid,
+                               store_component_auth_cb cb, void *arg)
+{
+    sqlite3_stmt *st = sq_query(s,
+                                "SELECT " AUTH_COLS " FROM component_auths"
+                                " WHERE authorizer_appid = $1 ORDER BY auth_time, component_appid",
+                                "t", authorizer_appid);
+    if (!st)
+        return ERR_SYSTEM;
+    int r;
+    while ((r = sq_step(s, st)) == 1) {
+        struct component_auth a;
+        fill_auth(st, &a);
+        cb(arg, &a);
+    }
+    if (r == 0)
+        sq_done(st);
+    return r == 0 ? 0 : ERR_SYSTEM;
+}

@@ -5,6 +5,7 @@
 #ifndef LJ_STORE_COMPONENT_H
 #define LJ_STORE_COMPONENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -93,5 +94,18 @@ int store_authorizer_token_insert(struct store *s, const char *token, const char
 /* shortens the live tokens of (component, authorizer) to end at `until` at the latest */
 int store_authorizer_token_supersede(struct store *s, const char *component_appid,
                                      const char *authorizer_appid, int64_t now, int64_t until);
+
+/* ends every authorizer token of (component, authorizer) at once */
+int store_authorizer_token_revoke(struct store *s, const char *component_appid,
+                                  const char *authorizer_appid);
+
+/* an authorizer option (voice_recognize, customer_service): ERR_NOT_FOUND when never set */
+int store_authorizer_option_get(struct store *s, const char *appid, const char *name, char *out,
+                                size_t cap);
+int store_authorizer_option_put(struct store *s, const char *appid, const char *name,
+                                const char *value);
+/* the components an account has authorized, oldest first */
+int store_auth_list_authorizer(struct store *s, const char *authorizer_appid,
+                               store_component_auth_cb cb, void *arg);
 
 #endif

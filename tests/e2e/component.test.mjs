@@ -305,3 +305,102 @@ describe('authorization by a merchant', () => {
         assert.equal((await get(srv(), pageUrl(c, code, ok), cookie)).status, 400);
     });
 });
+
+/** an authorization approved in the page and exchanged: {c, acct, user, cookie, info} */
+async function authorized(sets = { set_1: '1', set_2: '1', set_15: '1' }) {
+    const s = await authSetup({ domains: ['127.0.0.1'] });
+    const code = await preauth(s.c);
+    const page = await get(srv(), pageUrl(s.c, code, 'http://127.0.0.1:9/back'), s.cookie);
+    const res = await postForm(srv(), '/cgi-bin/componentloginpage',
+        { ...formOf(page.text), authorizer_appid: s.acct.appid, ...sets }, s.cookie);
+    assert.equal(res.status, 302, res.text);
+    assert.equal((await s.c.dev.next()).msg.InfoType, 'authorized');
+    const q = await queryAuth(s.c, new URL(res.location).searchParams.get('auth_code'));
+    s.info = q.body.authorization_info;
+    assert.ok(s.info, q.text);
+    return s;
+}
+
+function capi(c, name, body) {
+    return srv().post(`/cgi-bin/component/${name}?component_access_token=${c.ctoken}`,
+        { component_appid: c.comp.component_appid, ...body });
+}
+
+describe('authorizers', () => {
+    test('api_authorizer_token refreshes; info, list and options', async () => {
+        const s = await authorized();
+        const { c, acct, info } = s;
+        const r = await capi(c, 'api_authorizer_token', { authorizer_appid: acct.appid, authorizer_refresh_token: info.authorizer_refresh_token });
+        assert.equal(typeof r.body.authorizer_access_token, 'string', r.text);
+        assert.notEqual(r.body.authorizer_access_token, info.authorizer_access_token);
+        assert.equal(r.body.expires_in, 7200);
+        assert.equal(r.body.authorizer_refresh_token, info.authorizer_refresh_token);
+        expectErr(await capi(c, 'api_authorizer_token', { authorizer_appid: acct.appid, authorizer_refresh_token: 'nope' }), 61023);
+        const stranger = await srv().createAccount();
+        expectErr(await capi(c, 'api_authorizer_token', { authorizer_appid: stranger.appid, authorizer_refresh_token: info.authorizer_refresh_token }), 61003);
+
+        const ai = await capi(c, 'api_get_authorizer_info', { authorizer_appid: acct.appid });
+        assert.equal(ai.body.authorizer_info.nick_name, acct.name, ai.text);
+        assert.equal(ai.body.authorizer_info.user_name, acct.original_id);
+        assert.deepEqual(ai.body.authorizer_info.service_type_info, { id: 2 });
+        assert.deepEqual(ai.body.authorizer_info.verify_type_info, { id: 0 });
+        assert.equal(ai.body.authorization_info.authorizer_appid, acct.appid);
+        assert.equal(ai.body.authorization_info.func_info.length, 3);
+        expectErr(await capi(c, 'api_get_authorizer_info', { authorizer_appid: stranger.appid }), 61003);
+
+        const list = await capi(c, 'api_get_authorizer_list', { offset: 0, count: 100 });
+        assert.equal(list.body.total_count, 1, list.text);
+        assert.equal(list.body.list[0].authorizer_appid, acct.appid);
+        assert.equal(list.body.list[0].refresh_token, info.authorizer_refresh_token);
+        assert.equal(typeof list.body.list[0].auth_time, 'number');
+        const str = await capi(c, 'api_get_authorizer_list', { offset: '1', count: '10' });
+        assert.deepEqual(str.body, { total_count: 1, list: [] });
+        expectErr(await capi(c, 'api_get_authorizer_list', { offset: 0, count: 501 }), 40097);
+
+        const opt = (name) => capi(c, 'api_get_authorizer_option', { authorizer_appid: acct.appid, option_name: name });
+        assert.equal((await opt('voice_recognize')).body.option_value, '0');
+        const set = await capi(c, 'api_set_authorizer_option', { authorizer_appid: acct.appid, option_name: 'voice_recognize', option_value: '1' });
+        assert.equal(set.body.errcode, 0, set.text);
+        assert.equal((await opt('voice_recognize')).body.option_value, '1');
+        const loc = await capi(c, 'api_set_authorizer_option', { authorizer_appid: acct.appid, option_name: 'location_report', option_value: '2' });
+        assert.equal(loc.body.errcode, 0, loc.text);
+        const l = await opt('location_report');
+        assert.equal(l.body.option_value, '2');
+        assert.equal(l.body.option_name, 'location_report');
+        assert.equal(l.body.authorizer_appid, acct.appid);
+        expectErr(await opt('nope'), 61012);
+        expectErr(await capi(c, 'api_set_authorizer_option', { authorizer_appid: acct.appid, option_name: 'voice_recognize', option_value: '2' }), 61013);
+        expectErr(await capi(c, 'api_set_authorizer_option', { authorizer_appid: stranger.appid, option_name: 'voice_recognize', option_value: '1' }), 61003);
+
+        const cq = await capi(c, 'clear_quota', {});
+        assert.equal(cq.body.errcode, 0, cq.text);
+    });
+
+    test('the administrator lists and cancels: unauthorized push, refresh then fails', async () => {
+        const s = await authorized({ set_1: '1' });
+        const { c, acct, user, info } = s;
+        const login = await srv().post('/client/v1/login', { username: user.username, password: user.password });
+        const auth = { authorization: `Bearer ${login.body.session}` };
+        const l = await srv().get(`/client/v1/authorizations?appid=${acct.appid}`, { headers: auth });
+        assert.equal(l.status, 200, l.text);
+        assert.deepEqual(l.body.authorizations.map((a) => [a.component_appid, a.func_sets]), [[c.comp.component_appid, [1]]]);
+        const other = await newUser(srv());
+        const ol = await srv().post('/client/v1/login', { username: other.username, password: other.password });
+        const oauth = { authorization: `Bearer ${ol.body.session}` };
+        assert.equal((await srv().get(`/client/v1/authorizations?appid=${acct.appid}`, { headers: oauth })).status, 403);
+        const bad = await srv().post('/client/v1/authorizations/cancel', { appid: acct.appid, component_appid: c.comp.component_appid }, { headers: oauth });
+        assert.equal(bad.status, 403);
+
+        const r = await srv().post('/client/v1/authorizations/cancel', { appid: acct.appid, component_appid: c.comp.component_appid }, { headers: auth });
+        assert.equal(r.status, 200, r.text);
+        const ev = await c.dev.next();
+        assert.equal(ev.msg.InfoType, 'unauthorized', ev.xml);
+        assert.equal(ev.msg.AuthorizerAppid, acct.appid);
+        assert.equal(ev.msg.AppId, c.comp.component_appid);
+        expectErr(await capi(c, 'api_authorizer_token', { authorizer_appid: acct.appid, authorizer_refresh_token: info.authorizer_refresh_token }), 61003);
+        const again = await srv().post('/client/v1/authorizations/cancel', { appid: acct.appid, component_appid: c.comp.component_appid }, { headers: auth });
+        assert.notEqual(again.status, 200);
+        const list = await capi(c, 'api_get_authorizer_list', { offset: 0, count: 10 });
+        assert.equal(list.body.total_count, 0);
+    });
+});
