@@ -27,7 +27,7 @@ static int is_url(const char *u, int required)
 /* "1,2,15": comma-separated permission set ids, 1 to 999 */
 static int valid_sets(const char *s)
 {
-    int digits = 0;
+    int digits = 0, empty = !*s;
     for (; *s; s++) {
         if (*s >= '0' && *s <= '9') {
             if (++digits > 3)
@@ -38,7 +38,7 @@ static int valid_sets(const char *s)
             return 0;
         }
     }
-    return 1;
+    return empty || digits > 0;
 }
 
 static int valid_token(const char *t)
