@@ -135,6 +135,7 @@ int api_admin_components_get(struct req *r);
 int api_admin_components_create(struct req *r);
 int api_component_token(struct req *r);
 int api_create_preauthcode(struct req *r);
+int api_start_push_ticket(struct req *r);
 int api_query_auth(struct req *r);
 int api_admin_accounts_admin(struct req *r);
 /* api_authorizer.c: a component's authorizers; the administrator's list and cancel */

@@ -203,6 +203,35 @@ int api_component_token(struct req *r)
     return http_write(r, component_token_run, NULL, t, token_done);
 }
 
+static int ok_empty_done(struct req *r, void *arg, int rc)
+{
+    (void)arg;
+    if (rc != 0)
+        return rc;
+    http_send_ok(r);
+    return 0;
+}
+
+int api_start_push_ticket(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct component_secret *k = xcalloc(1, sizeof(*k));
+    if (wire_str(o, "component_appid", k->appid, sizeof(k->appid), ERR_INVALID_COMPONENT) != 0)
+        rc = ERR_INVALID_COMPONENT;
+    else if (wire_str(o, "component_secret", k->secret, sizeof(k->secret), ERR_INVALID_APPSECRET) !=
+             0)
+        rc = ERR_INVALID_APPSECRET;
+    cJSON_Delete(o);
+    if (rc != 0) {
+        free(k);
+        return rc;
+    }
+    return http_write(r, component_ticket_now_run, NULL, k, ok_empty_done);
+}
+
 /* ------------------------------------------------------------------ pre-auth code (§4) */
 
 static int preauth_done(struct req *r, void *arg, int rc)
@@ -256,15 +285,6 @@ static int admin_set_run(struct store *s, void *arg)
     return rc != 0 ? rc : store_account_admin_set(s, a->appid, a->user_id);
 }
 
-static int ok_done(struct req *r, void *arg, int rc)
-{
-    (void)arg;
-    if (rc != 0)
-        return rc;
-    http_send_ok(r);
-    return 0;
-}
-
 int api_admin_accounts_admin(struct req *r)
 {
     cJSON *o;
@@ -280,7 +300,7 @@ int api_admin_accounts_admin(struct req *r)
         free(a);
         return rc;
     }
-    return http_write(r, admin_set_run, NULL, a, ok_done);
+    return http_write(r, admin_set_run, NULL, a, ok_empty_done);
 }
 
 /* ------------------------------------------------------------------ api_query_auth (§5) */

@@ -135,6 +135,18 @@ void component_tickets_after(void *unused)
     push_worker_kick();
 }
 
+int component_ticket_now_run(struct store *s, void *arg)
+{
+    struct component_secret *k = arg;
+    struct component c;
+    int rc = store_component_get(s, k->appid, &c);
+    if (rc != 0)
+        return rc == ERR_NOT_FOUND ? ERR_INVALID_COMPONENT : rc;
+    if (!crypto_eq(k->secret, strlen(k->secret), c.secret, strlen(c.secret)))
+        return ERR_INVALID_APPSECRET;
+    return store_component_set_next_ticket(s, c.appid, 0);
+}
+
 int component_purge_run(struct store *s, void *unused)
 {
     (void)unused;

@@ -28,6 +28,12 @@ int component_create(struct store *s, struct component *c);
 int component_tickets_run(struct store *s, void *unused);
 /* after_commit hook of component_tickets_run: wakes the push worker */
 void component_tickets_after(void *unused);
+struct component_secret {
+    char appid[19];
+    char secret[64];
+};
+/* writer job: api_start_push_ticket: checks the secret and makes a ticket due at once */
+int component_ticket_now_run(struct store *s, void *arg);
 /* writer job: drops expired tickets and tokens */
 int component_purge_run(struct store *s, void *unused);
 

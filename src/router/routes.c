@@ -115,6 +115,8 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/component/api_component_token", api_component_token, AUTH_NONE, 0, WIRE, 0},
     {M_POST, "/cgi-bin/component/api_create_preauthcode", api_create_preauthcode, AUTH_COMPONENT, 0,
      WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_start_push_ticket", api_start_push_ticket, AUTH_NONE, 0, WIRE,
+     0},
     {M_POST, "/cgi-bin/component/api_query_auth", api_query_auth, AUTH_COMPONENT, 0, WIRE, 0},
     {M_POST, "/cgi-bin/component/api_authorizer_token", api_authorizer_token, AUTH_COMPONENT, 0,
      WIRE, 0},

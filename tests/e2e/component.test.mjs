@@ -128,6 +128,19 @@ describe('component_verify_ticket and the component token', () => {
         }
     });
 
+    test('api_start_push_ticket pushes a ticket at once', async () => {
+        const c = await newComponent();
+        await nextTicket(c.dev);
+        const start = (secret) => srv().post('/cgi-bin/component/api_start_push_ticket',
+            { component_appid: c.comp.component_appid, component_secret: secret });
+        expectErr(await start('f'.repeat(32)), 40125);
+        expectErr(await srv().post('/cgi-bin/component/api_start_push_ticket', { component_appid: 'wx0000000000000000', component_secret: 'x' }), 61011);
+        const r = await start(c.comp.component_appsecret);
+        assert.equal(r.body.errcode, 0, r.text);
+        const t = await nextTicket(c.dev);
+        assert.equal((await componentToken(c, t.msg.ComponentVerifyTicket)).body.expires_in, 7200);
+    });
+
     test('api_component_token errors: appid, secret, ticket, expiry', async () => {
         const c = await newComponent();
         const t = (await nextTicket(c.dev)).msg.ComponentVerifyTicket;
