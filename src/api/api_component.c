@@ -4,6 +4,7 @@
  */
 #include "api.h"
 #include "component_io.h"
+#include "render.h"
 #include "../core/component.h"
 #include "../util/err.h"
 #include "../util/json.h"
@@ -13,29 +14,6 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------ operator API */
-
-static void render_component(struct buf *b, const struct component *c)
-{
-    buf_puts(b, "{\"component_appid\":");
-    buf_json_cstr(b, c->appid);
-    buf_puts(b, ",\"component_appsecret\":");
-    buf_json_cstr(b, c->secret);
-    buf_puts(b, ",\"name\":");
-    buf_json_cstr(b, c->name);
-    buf_puts(b, ",\"token\":");
-    buf_json_cstr(b, c->token);
-    buf_puts(b, ",\"encoding_aes_key\":");
-    buf_json_cstr(b, c->aes_key);
-    buf_puts(b, ",\"auth_event_url\":");
-    buf_json_cstr(b, c->auth_url);
-    buf_puts(b, ",\"message_url\":");
-    buf_json_cstr(b, c->msg_url);
-    buf_puts(b, ",\"func_sets\":[");
-    buf_puts(b, c->func_sets);
-    buf_puts(b, "],\"domains\":");
-    buf_json_cstr(b, c->domains);
-    buf_printf(b, ",\"created_at\":%lld}", (long long)c->created_at);
-}
 
 static void list_cb(void *arg, const struct component *c)
 {

@@ -417,3 +417,31 @@ describe('authorizers', () => {
         assert.equal(list.body.total_count, 0);
     });
 });
+
+describe('command line', () => {
+    test('lianjie admin component create / list, account admin', async () => {
+        const token = 'clitok1';
+        const aesKey = randomAesKey();
+        const dev = await startDevServer({ token, aesKey, appid: '' });
+        const r = await srv().admin('component', 'create', '--name', 'CLI Platform', '--token', token,
+            '--aes-key', aesKey, '--auth-url', `${dev.url}/e`, '--sets', '1,15', '--domains', 'tp.example.com');
+        assert.equal(r.code, 0, r.stderr);
+        const comp = r.json[0];
+        assert.match(comp.component_appid, /^wx[0-9a-f]{16}$/);
+        assert.deepEqual(comp.func_sets, [1, 15]);
+        dev.appid = comp.component_appid;
+        const t = await dev.next();
+        assert.equal(t.msg.InfoType, 'component_verify_ticket');
+        const list = await srv().admin('component', 'list');
+        assert.ok(list.json.some((c) => c.component_appid === comp.component_appid));
+        const bad = await srv().admin('component', 'create', '--name', 'x', '--token', token, '--aes-key', 'short', '--auth-url', 'http://x/');
+        assert.notEqual(bad.code, 0);
+
+        const acct = await srv().createAccount();
+        const user = await newUser(srv());
+        const a = await srv().admin('account', 'admin', '--appid', acct.appid, '--user', String(user.id));
+        assert.equal(a.code, 0, a.stderr);
+        const nobody = await srv().admin('account', 'admin', '--appid', acct.appid, '--user', '999999');
+        assert.notEqual(nobody.code, 0);
+    });
+});
