@@ -152,7 +152,9 @@ int component_purge_run(struct store *s, void *unused)
     (void)unused;
     int64_t now = clock_now();
     int rc = store_component_ticket_purge(s, now - 86400);
-    return rc != 0 ? rc : store_component_token_purge(s, now - 86400);
+    if (rc == 0)
+        rc = store_component_token_purge(s, now - 86400);
+    return rc != 0 ? rc : store_component_codes_purge(s, now - 86400);
 }
 
 /* ------------------------------------------------------------------ tokens */

@@ -34,7 +34,7 @@ struct component_secret {
 };
 /* writer job: api_start_push_ticket: checks the secret and makes a ticket due at once */
 int component_ticket_now_run(struct store *s, void *arg);
-/* writer job: drops expired tickets and tokens */
+/* writer job: drops tickets, tokens and codes a day past their expiry */
 int component_purge_run(struct store *s, void *unused);
 
 struct component_token_issue {

@@ -107,6 +107,16 @@ int store_component_ticket_purge(struct store *s, int64_t before)
     return EXEC(s, "DELETE FROM component_tickets WHERE expires_at < $1", "i", before);
 }
 
+int store_component_codes_purge(struct store *s, int64_t before)
+{
+    int rc = EXEC(s, "DELETE FROM component_preauth WHERE expires_at < $1", "i", before);
+    if (rc == 0)
+        rc = EXEC(s, "DELETE FROM component_auth_codes WHERE expires_at < $1", "i", before);
+    if (rc == 0)
+        rc = EXEC(s, "DELETE FROM authorizer_tokens WHERE expires_at < $1", "i", before);
+    return rc;
+}
+
 int store_component_token_insert(struct store *s, const char *appid, const char *token,
                                  int64_t issued_at, int64_t expires_at)
 {

@@ -47,6 +47,8 @@ int store_component_token_supersede(struct store *s, const char *appid, int64_t 
 int store_component_token_get(struct store *s, const char *token, char appid[19],
                               int64_t *expires_at);
 int store_component_token_purge(struct store *s, int64_t before);
+/* drops pre-auth codes, auth codes and authorizer tokens that expired before `before` */
+int store_component_codes_purge(struct store *s, int64_t before);
 
 int store_preauth_insert(struct store *s, const char *appid, const char *code, int64_t expires_at);
 

@@ -1,9 +1,11 @@
 /* test_component: src/core/component*.c: the pure rules of third-party platforms */
 #include "helpers.h"
 #include "core/component.h"
+#include "store/store.h"
 #include "util/err.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 static struct component with_domains(const char *domains)
@@ -80,5 +82,25 @@ Test(component, validate)
     bad = c;
     bad.auth_url[0] = 0;
     cr_assert_eq(component_validate(&bad), ERR_ARGUMENT_INVALID);
+    ASSERT_NO_LEAKS();
+}
+
+Test(component, purge_drops_expired_only)
+{
+    struct store *s;
+    cr_assert_eq(store_open(":memory:", &s), 0);
+    struct component c;
+    memset(&c, 0, sizeof(c));
+    snprintf(c.name, sizeof(c.name), "TP");
+    cr_assert_eq(component_create(s, &c), 0);
+    int64_t exp;
+    cr_assert_eq(store_component_ticket_insert(s, c.appid, "ticket@@@old", 1, 2), 0);
+    cr_assert_eq(store_component_ticket_insert(s, c.appid, "ticket@@@new", 1, INT64_MAX), 0);
+    cr_assert_eq(store_preauth_insert(s, c.appid, "preauthcode@@@old", 2), 0);
+    cr_assert_eq(component_purge_run(s, NULL), 0);
+    cr_assert_eq(store_component_ticket_get(s, c.appid, "ticket@@@old", &exp), ERR_NOT_FOUND);
+    cr_assert_eq(store_component_ticket_get(s, c.appid, "ticket@@@new", &exp), 0);
+    cr_assert_eq(store_preauth_get(s, c.appid, "preauthcode@@@old", &exp), ERR_NOT_FOUND);
+    store_close(s);
     ASSERT_NO_LEAKS();
 }
