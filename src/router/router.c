@@ -123,6 +123,10 @@ static int auth_token(struct req *r)
     if (n < 0)
         return ERR_INVALID_CREDENTIAL;
     int rc = tokens_check(r->rd, tok, (size_t)n, r->appid);
+    char component[19];
+    if (rc == ERR_INVALID_CREDENTIAL &&
+        component_token_check(r->rd, tok, (size_t)n, component) == 0)
+        return ERR_API_UNAUTHORIZED; /* a component token on an account API */
     if (rc != 0)
         return rc;
     if (router_quota(r->route) > 0)

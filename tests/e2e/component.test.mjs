@@ -176,7 +176,7 @@ describe('component_verify_ticket and the component token', () => {
         expectErr(await srv().post(`/cgi-bin/component/api_create_preauthcode?component_access_token=${tok}`,
             { component_appid: 'wx0000000000000000' }), 61011);
         // a component token is not an account token
-        expectErr(await srv().get(`/cgi-bin/getcallbackip?access_token=${tok}`), 40001);
+        expectErr(await srv().get(`/cgi-bin/getcallbackip?access_token=${tok}`), 48001);
         // a new token leaves the old one 5 minutes
         const tok2 = (await componentToken(c, t)).body.component_access_token;
         assert.notEqual(tok2, tok);
