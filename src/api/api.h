@@ -129,6 +129,28 @@ int api_admin_clock_advance(struct req *r);
 int api_admin_accounts_server(struct req *r);
 int api_admin_pushes(struct req *r);
 
+/* api_component.c: third-party platforms (operator registration, component wire APIs) */
+int api_admin_components_list(struct req *r);
+int api_admin_components_get(struct req *r);
+int api_admin_components_create(struct req *r);
+int api_component_token(struct req *r);
+int api_create_preauthcode(struct req *r);
+int api_start_push_ticket(struct req *r);
+int api_query_auth(struct req *r);
+int api_admin_accounts_admin(struct req *r);
+/* api_authorizer.c: a component's authorizers; the administrator's list and cancel */
+int api_authorizer_token(struct req *r);
+int api_get_authorizer_info(struct req *r);
+int api_get_authorizer_list(struct req *r);
+int api_get_authorizer_option(struct req *r);
+int api_set_authorizer_option(struct req *r);
+int api_component_clear_quota(struct req *r);
+int api_client_authorizations(struct req *r);
+int api_client_authorization_cancel(struct req *r);
+/* api_component_page.c: the authorization pages */
+int api_componentloginpage(struct req *r);
+int api_componentloginpage_approve(struct req *r);
+
 /* api_message.c: customer-service messages */
 int api_custom_send(struct req *r);
 int api_custom_typing(struct req *r);

@@ -1,5 +1,6 @@
 /* render: see render.h */
 #include "render.h"
+#include "../store/store_component.h"
 
 static void kv(struct buf *b, const char *key, const char *val, int comma)
 {
@@ -55,4 +56,27 @@ void render_user(struct buf *b, const struct user *u)
     kv(b, "city", u->city, 1);
     buf_printf(b, ",\"has_password\":%s", u->password_hash[0] ? "true" : "false");
     buf_printf(b, ",\"created_at\":%lld}", (long long)u->created_at);
+}
+
+void render_component(struct buf *b, const struct component *c)
+{
+    buf_puts(b, "{\"component_appid\":");
+    buf_json_cstr(b, c->appid);
+    buf_puts(b, ",\"component_appsecret\":");
+    buf_json_cstr(b, c->secret);
+    buf_puts(b, ",\"name\":");
+    buf_json_cstr(b, c->name);
+    buf_puts(b, ",\"token\":");
+    buf_json_cstr(b, c->token);
+    buf_puts(b, ",\"encoding_aes_key\":");
+    buf_json_cstr(b, c->aes_key);
+    buf_puts(b, ",\"auth_event_url\":");
+    buf_json_cstr(b, c->auth_url);
+    buf_puts(b, ",\"message_url\":");
+    buf_json_cstr(b, c->msg_url);
+    buf_puts(b, ",\"func_sets\":[");
+    buf_puts(b, c->func_sets);
+    buf_puts(b, "],\"domains\":");
+    buf_json_cstr(b, c->domains);
+    buf_printf(b, ",\"created_at\":%lld}", (long long)c->created_at);
 }

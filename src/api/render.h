@@ -9,5 +9,8 @@ void render_open_account(struct buf *b, const struct open_account *o);
 /* with_secret: the operator sees it; nobody else does */
 void render_account(struct buf *b, const struct account *a, int with_secret);
 void render_user(struct buf *b, const struct user *u);
+struct component;
+/* a third-party platform as the operator sees it (secret included) */
+void render_component(struct buf *b, const struct component *c);
 
 #endif

@@ -7,12 +7,16 @@
  *   account list | show --appid A | reset-secret --appid A | bind --appid A --open APPID
  *   account whitelist --appid A --ips "IP,IP"      (empty --ips "" allows all)
  *   account oauth-domain --appid A --domain HOST[:PORT]   (web authorization domain)
+ *   account admin --appid A --user N   (the account's administrator; 0 = none)
  *   user create --username U [--password P] [--nickname N] | list | password --id N --password P
+ *   component create --name N --token T --aes-key K --auth-url U [--message-url U]
+ *             [--sets 1,2,15] [--domains HOST,HOST] [--appid wx...] | list
  *   operator-key
  */
 #include "cli.h"
 #include "../api/render.h"
 #include "../core/accounts.h"
+#include "../core/component.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/parse.h"
@@ -98,6 +102,52 @@ static int account_create(struct admin_ctx *c)
     return rc;
 }
 
+static int admin_set(struct admin_ctx *c, const char *appid, const char *user)
+{
+    uint64_t id;
+    struct user u;
+    if (parse_u64(user, strlen(user), &id) != 0 || id > INT64_MAX)
+        return ERR_ARGUMENT_INVALID;
+    int rc = id == 0 ? 0 : store_user_get(c->s, (int64_t)id, &u);
+    return rc != 0 ? rc : store_account_admin_set(c->s, appid, (int64_t)id);
+}
+
+static void out_component(void *arg, const struct component *k)
+{
+    struct buf b = BUF_INIT;
+    render_component(&b, k);
+    emit(&b);
+}
+
+static void copy_opt(struct admin_ctx *c, const char *name, char *out, size_t cap)
+{
+    const char *v = opt(c, name);
+    snprintf(out, cap, "%s", v ? v : "");
+}
+
+static int component_cmd(struct admin_ctx *c, const char *verb)
+{
+    if (strcmp(verb, "list") == 0)
+        return store_component_list(c->s, out_component, NULL);
+    if (strcmp(verb, "create") != 0)
+        return ERR_ARGUMENT_INVALID;
+    struct component k = {0};
+    copy_opt(c, "appid", k.appid, sizeof(k.appid));
+    copy_opt(c, "name", k.name, sizeof(k.name));
+    copy_opt(c, "token", k.token, sizeof(k.token));
+    copy_opt(c, "aes-key", k.aes_key, sizeof(k.aes_key));
+    copy_opt(c, "auth-url", k.auth_url, sizeof(k.auth_url));
+    copy_opt(c, "message-url", k.msg_url, sizeof(k.msg_url));
+    copy_opt(c, "sets", k.func_sets, sizeof(k.func_sets));
+    copy_opt(c, "domains", k.domains, sizeof(k.domains));
+    int rc = component_validate(&k);
+    if (rc == 0)
+        rc = component_create(c->s, &k);
+    if (rc == 0)
+        out_component(NULL, &k);
+    return rc;
+}
+
 static int account_update(struct admin_ctx *c, const char *verb, const char *appid)
 {
     const char *v;
@@ -111,6 +161,8 @@ static int account_update(struct admin_ctx *c, const char *verb, const char *app
         rc = need(c, "ips", &v) ?: accounts_set_whitelist(c->s, appid, v);
     else if (strcmp(verb, "oauth-domain") == 0)
         rc = need(c, "domain", &v) ?: accounts_set_oauth_domain(c->s, appid, v);
+    else if (strcmp(verb, "admin") == 0)
+        rc = need(c, "user", &v) ?: admin_set(c, appid, v);
     else if (strcmp(verb, "show") == 0)
         rc = 0;
     else
@@ -176,6 +228,8 @@ static int dispatch(struct admin_ctx *c, const char *noun, const char *verb)
         return account_cmd(c, verb);
     if (strcmp(noun, "user") == 0)
         return user_cmd(c, verb);
+    if (strcmp(noun, "component") == 0)
+        return component_cmd(c, verb);
     return ERR_ARGUMENT_INVALID;
 }
 
@@ -204,7 +258,7 @@ int cmd_admin(int argc, char **argv)
     words(argc, argv, &noun, &verb);
     if (!noun) {
         fprintf(stderr, "usage: lianjie admin [--data DIR] open-account|account|user|"
-                        "operator-key <verb> [options]\n");
+                        "component|operator-key <verb> [options]\n");
         return 2;
     }
     if (store_open(dir ? dir : "./lianjie-data", &c.s) != 0)

@@ -9,6 +9,7 @@
 #include "../core/accounts.h"
 #include "../core/chatwait.h"
 #include "../core/clock.h"
+#include "../core/component.h"
 #include "../push/worker.h"
 #include "../core/demo.h"
 #include "../core/qrcodes.h"
@@ -99,20 +100,22 @@ static int prepare_store(const char *dir, int demo, const char *base)
     return rc;
 }
 
-/* every second: save quota counters; every 10 seconds: remove expired temporary media;
- * every minute: prune the token cache, drop stored tokens a day past their expiry and
- * expired QR codes and short keys */
+/* every second: save quota counters, push due component verify tickets; every 10 seconds: remove
+ * expired temporary media; every minute: prune the token cache, drop stored tokens a day past their
+ * expiry and expired QR codes and short keys */
 static void *maintenance(void *unused)
 {
     for (unsigned tick = 1;; tick++) {
         sleep(1);
         writer_run_sync(quota_flush_run, NULL, NULL);
+        writer_run_sync(component_tickets_run, component_tickets_after, NULL);
         if (tick % 10 == 0)
             writer_run_sync(media_purge_run, NULL, NULL);
         if (tick % 60 == 0) {
             tokens_cache_prune(clock_now());
             writer_run_sync(tokens_purge_run, NULL, NULL);
             writer_run_sync(qrcodes_purge_run, NULL, NULL);
+            writer_run_sync(component_purge_run, NULL, NULL);
         }
     }
     return NULL;

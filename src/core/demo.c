@@ -1,6 +1,7 @@
 /* demo: see demo.h */
 #include "demo.h"
 #include "accounts.h"
+#include "../store/store_component.h"
 #include "../util/err.h"
 
 #include <stdio.h>
@@ -17,7 +18,8 @@ static const struct {
     {"erin", "Erin", "China", "Sichuan", "Chengdu", 0},
 };
 
-static int seed_accounts(struct store *s)
+/* the demo accounts; admins[] gets the appids alice administers */
+static int seed_accounts(struct store *s, char admins[2][19])
 {
     struct open_account o = {0};
     snprintf(o.name, sizeof(o.name), "Demo Open Platform");
@@ -40,6 +42,8 @@ static int seed_accounts(struct store *s)
     snprintf(web.oauth_domain, sizeof(web.oauth_domain), "127.0.0.1");
     if ((rc = accounts_create(s, &svc)) != 0 || (rc = accounts_create(s, &sub)) != 0)
         return rc;
+    memcpy(admins[0], svc.appid, sizeof(svc.appid));
+    memcpy(admins[1], sub.appid, sizeof(sub.appid));
     return accounts_create(s, &web);
 }
 
@@ -50,7 +54,9 @@ int demo_seed(struct store *s)
         return ERR_SYSTEM;
     if (users > 0)
         return 0;
-    int rc = seed_accounts(s);
+    char admins[2][19];
+    int64_t alice = 0;
+    int rc = seed_accounts(s, admins);
     for (size_t i = 0; rc == 0 && i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         struct user u = {0};
         snprintf(u.username, sizeof(u.username), "%s", demo_users[i].username);
@@ -60,6 +66,11 @@ int demo_seed(struct store *s)
         snprintf(u.city, sizeof(u.city), "%s", demo_users[i].city);
         u.sex = demo_users[i].sex;
         rc = accounts_user_create(s, &u, DEMO_PASSWORD);
+        if (i == 0)
+            alice = u.id;
     }
+    /* alice administers the service and subscription accounts (third-party authorization) */
+    for (int i = 0; rc == 0 && i < 2; i++)
+        rc = store_account_admin_set(s, admins[i], alice);
     return rc;
 }

@@ -7,19 +7,20 @@
 #include "../crypto/crypto.h"
 #include "../crypto/msgcrypt.h"
 #include "../store/store.h"
+#include "../store/store_component.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-static void query(struct push_request *r, const struct account *a, const char *openid,
-                  const char *encrypt)
+static void query_to(struct push_request *r, const char *url, const char *token, const char *openid,
+                     const char *encrypt)
 {
-    const char *parts[] = {a->server_token, r->timestamp, r->nonce, encrypt};
+    const char *parts[] = {token, r->timestamp, r->nonce, encrypt};
     char sig[41], msig[41];
     msgcrypt_signature(parts, 3, sig);
-    buf_puts(&r->url, a->server_url);
-    buf_putc(&r->url, strchr(a->server_url, '?') ? '&' : '?');
+    buf_puts(&r->url, url);
+    buf_putc(&r->url, strchr(url, '?') ? '&' : '?');
     buf_printf(&r->url, "signature=%s&timestamp=%s&nonce=%s", sig, r->timestamp, r->nonce);
     if (openid && *openid)
         buf_printf(&r->url, "&openid=%s", openid);
@@ -29,8 +30,13 @@ static void query(struct push_request *r, const struct account *a, const char *o
     }
 }
 
-int deliver_build(const struct account *a, const char *receive_id, const char *openid,
-                  const char *xml, int64_t now, struct push_request *out)
+static void query(struct push_request *r, const struct account *a, const char *openid,
+                  const char *encrypt)
+{
+    query_to(r, a->server_url, a->server_token, openid, encrypt);
+}
+
+static void stamp(struct push_request *out, int64_t now)
 {
     memset(out, 0, sizeof(*out));
     buf_init(&out->url, 0);
@@ -39,6 +45,12 @@ int deliver_build(const struct account *a, const char *receive_id, const char *o
     crypto_random_u32(&n);
     snprintf(out->timestamp, sizeof(out->timestamp), "%" PRId64, now);
     snprintf(out->nonce, sizeof(out->nonce), "%u", n % 2000000000u);
+}
+
+int deliver_build(const struct account *a, const char *receive_id, const char *openid,
+                  const char *xml, int64_t now, struct push_request *out)
+{
+    stamp(out, now);
     out->mode = reply_mode(a->msg_mode);
     if (out->mode <= MODE_PLAINTEXT) {
         out->mode = MODE_PLAINTEXT;
@@ -65,6 +77,27 @@ int deliver_build(const struct account *a, const char *receive_id, const char *o
         xml_cdata(&out->body, "Encrypt", enc.ptr);
         xml_end(&out->body);
     }
+    buf_release(&enc);
+    return 0;
+}
+
+int deliver_build_component(const struct component *c, const char *xml, int64_t now,
+                            struct push_request *out)
+{
+    stamp(out, now);
+    out->mode = MODE_SAFE;
+    unsigned char key[32];
+    struct buf enc = BUF_INIT;
+    if (msgcrypt_key(c->aes_key, key) != 0 ||
+        msgcrypt_encrypt(key, c->appid, xml, strlen(xml), NULL, &enc) != 0) {
+        buf_release(&enc);
+        return -1;
+    }
+    query_to(out, c->auth_url, c->token, NULL, enc.ptr);
+    xml_begin(&out->body);
+    xml_cdata(&out->body, "AppId", c->appid);
+    xml_cdata(&out->body, "Encrypt", enc.ptr);
+    xml_end(&out->body);
     buf_release(&enc);
     return 0;
 }

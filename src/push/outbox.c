@@ -6,6 +6,7 @@
 #include "../core/clock.h"
 #include "../store/store.h"
 #include "../store/store_chat.h"
+#include "../store/store_component.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,22 @@ int push_enqueue(struct store *s, const struct account *a, int64_t user_id, cons
     p.user_id = user_id;
     p.xml = (char *)xml;
     p.reply_ok = reply_ok;
+    p.created_at = clock_now();
+    p.created_ns = clock_mono_ns();
+    return store_push_insert(s, &p);
+}
+
+int push_enqueue_component(struct store *s, const struct component *c, const char *kind,
+                           const char *xml)
+{
+    if (!c->auth_url[0])
+        return 0;
+    struct push_rec p = {0};
+    snprintf(p.appid, sizeof(p.appid), "%s", c->appid);
+    snprintf(p.target, sizeof(p.target), "%s", c->appid);
+    snprintf(p.kind, sizeof(p.kind), "%s", kind);
+    snprintf(p.outcome, sizeof(p.outcome), "pending");
+    p.xml = (char *)xml;
     p.created_at = clock_now();
     p.created_ns = clock_mono_ns();
     return store_push_insert(s, &p);

@@ -11,6 +11,7 @@
 
 struct store;
 struct account;
+struct component;
 
 /* starts the XML of a push: <xml> and the four common elements */
 void push_xml_head(struct buf *b, const struct account *a, const char *openid, int64_t now,
@@ -18,5 +19,9 @@ void push_xml_head(struct buf *b, const struct account *a, const char *openid, i
 /* queues a push of xml for a's server; does nothing when a has no server URL */
 int push_enqueue(struct store *s, const struct account *a, int64_t user_id, const char *openid,
                  const char *kind, const char *xml, int reply_ok);
+/* queues a push of xml for the authorization-event URL of component c (spec/component.md
+ * §2: always encrypted, answered with "success"); does nothing when c has no such URL */
+int push_enqueue_component(struct store *s, const struct component *c, const char *kind,
+                           const char *xml);
 
 #endif

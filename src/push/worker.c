@@ -13,6 +13,7 @@
 #include "../crypto/msgcrypt.h"
 #include "../store/store.h"
 #include "../store/store_chat.h"
+#include "../store/store_component.h"
 #include "../store/writer.h"
 #include "../util/log.h"
 #include "../util/xalloc.h"
@@ -39,7 +40,9 @@ struct delivery {
     struct curl_slist *headers;
     struct push_request req;
     struct buf resp;
-    struct account acct;
+    struct account acct; /* the receiver; for a component, its event URL, Token and key */
+    struct component comp;
+    int is_component;
     int64_t started_at;
     int64_t t0_ns;
 };
@@ -262,20 +265,46 @@ static int setup_easy(struct delivery *d)
     return curl_multi_add_handle(W.multi, e) == CURLM_OK ? 0 : -1;
 }
 
+/* loads the receiver of d: an account's message server, or a component's
+ * authorization-event URL; -1 when it has no URL (any more) */
+static int load_target(struct delivery *d)
+{
+    if (store_account_get(W.rd, d->p.target, &d->acct) == 0)
+        return d->acct.server_url[0] ? 0 : -1;
+    if (store_component_get(W.rd, d->p.target, &d->comp) != 0 || !d->comp.auth_url[0])
+        return -1;
+    d->is_component = 1;
+    memset(&d->acct, 0, sizeof(d->acct));
+    snprintf(d->acct.appid, sizeof(d->acct.appid), "%s", d->comp.appid);
+    snprintf(d->acct.server_url, sizeof(d->acct.server_url), "%s", d->comp.auth_url);
+    snprintf(d->acct.server_token, sizeof(d->acct.server_token), "%s", d->comp.token);
+    snprintf(d->acct.aes_key, sizeof(d->acct.aes_key), "%s", d->comp.aes_key);
+    snprintf(d->acct.msg_mode, sizeof(d->acct.msg_mode), "safe");
+    return 0;
+}
+
+static int build(struct delivery *d)
+{
+    if (d->is_component)
+        return deliver_build_component(&d->comp, d->p.xml, clock_now(), &d->req);
+    return deliver_build(&d->acct, d->p.target, d->p.openid, d->p.xml, clock_now(), &d->req);
+}
+
 static void start(struct delivery *d)
 {
     d->attempt++;
     d->started_at = clock_now();
     d->t0_ns = clock_mono_ns();
     buf_init(&d->resp, 0);
-    if (store_account_get(W.rd, d->p.target, &d->acct) != 0 || !d->acct.server_url[0]) {
+    d->is_component = 0;
+    if (load_target(d) != 0) {
         buf_init(&d->req.url, 0);
         buf_init(&d->req.body, 0);
-        finish(d, 0, "no_url", "the account has no server URL any more", 0, NULL);
+        finish(d, 0, "no_url", "the receiver has no server URL any more", 0, NULL);
         return;
     }
-    if (deliver_build(&d->acct, d->p.target, d->p.openid, d->p.xml, clock_now(), &d->req) != 0) {
-        finish(d, 0, "config_error", "the account's EncodingAESKey is not usable", 0, NULL);
+    if (build(d) != 0) {
+        finish(d, 0, "config_error", "the receiver's EncodingAESKey is not usable", 0, NULL);
         return;
     }
     if (setup_easy(d) != 0) {

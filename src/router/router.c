@@ -8,6 +8,7 @@
 #include "../http/http.h"
 #include "../api/api.h"
 #include "../core/accounts.h"
+#include "../core/component.h"
 #include "../core/quota.h"
 #include "../core/sessions.h"
 #include "../core/tokens.h"
@@ -122,11 +123,29 @@ static int auth_token(struct req *r)
     if (n < 0)
         return ERR_INVALID_CREDENTIAL;
     int rc = tokens_check(r->rd, tok, (size_t)n, r->appid);
+    char component[19];
+    if (rc == ERR_INVALID_CREDENTIAL &&
+        component_token_check(r->rd, tok, (size_t)n, component) == 0)
+        return ERR_API_UNAUTHORIZED; /* a component token on an account API */
     if (rc != 0)
         return rc;
     if (router_quota(r->route) > 0)
         return quota_take(r->rd, r->appid, r->route->path);
     return 0;
+}
+
+/* a component token: component_access_token, or access_token as current docs name it */
+static int auth_component(struct req *r)
+{
+    char tok[160];
+    long n = req_query(r, "component_access_token", tok, sizeof(tok));
+    if (n == -1 || n == 0)
+        n = req_query(r, "access_token", tok, sizeof(tok));
+    if (n == -1 || n == 0)
+        return ERR_MISSING_ACCESS_TOKEN;
+    if (n < 0)
+        return ERR_INVALID_CREDENTIAL;
+    return component_token_check(r->rd, tok, (size_t)n, r->appid);
 }
 
 /*
@@ -175,6 +194,7 @@ static int authenticate(struct req *r)
                                                       : sessions_check(r->rd, sess, &r->user_id);
         return auth_cookie(r);
     case AUTH_COMPONENT:
+        return auth_component(r);
     case AUTH_CONSOLE:
         break;
     }

@@ -111,6 +111,30 @@ const struct route routes[] = {
     {M_GET, "/connect/qrconnect/poll", api_qrconnect_poll, AUTH_NONE, 0, 0, 0},
     {M_GET, "/connect/qrcode", api_qrconnect_image, AUTH_NONE, 0, 0, 0},
 
+    /* component.md: third-party platforms */
+    {M_POST, "/cgi-bin/component/api_component_token", api_component_token, AUTH_NONE, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_create_preauthcode", api_create_preauthcode, AUTH_COMPONENT, 0,
+     WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_start_push_ticket", api_start_push_ticket, AUTH_NONE, 0, WIRE,
+     0},
+    {M_POST, "/cgi-bin/component/api_query_auth", api_query_auth, AUTH_COMPONENT, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_authorizer_token", api_authorizer_token, AUTH_COMPONENT, 0,
+     WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_get_authorizer_info", api_get_authorizer_info, AUTH_COMPONENT,
+     0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_get_authorizer_list", api_get_authorizer_list, AUTH_COMPONENT,
+     0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_get_authorizer_option", api_get_authorizer_option,
+     AUTH_COMPONENT, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/api_set_authorizer_option", api_set_authorizer_option,
+     AUTH_COMPONENT, 0, WIRE, 0},
+    {M_POST, "/cgi-bin/component/clear_quota", api_component_clear_quota, AUTH_COMPONENT, 0, WIRE,
+     0},
+    {M_GET, "/cgi-bin/componentloginpage", api_componentloginpage, AUTH_NONE, 0, 0, 0},
+    {M_POST, "/cgi-bin/componentloginpage", api_componentloginpage_approve, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/safe/bindcomponent", api_componentloginpage, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/wxaopen/safe/bindcomponent", api_componentloginpage, AUTH_NONE, 0, 0, 0},
+
     /* web client pages */
     {M_GET, "/app", api_app_home, AUTH_NONE, 0, 0, 0},
     {M_GET, "/app/login", api_app_login_page, AUTH_NONE, 0, 0, 0},
@@ -148,6 +172,10 @@ const struct route routes[] = {
     {M_GET, "/admin/v1/ids", api_admin_ids, AUTH_OPERATOR, 0, 0, 0},
     {M_POST, "/admin/v1/accounts/server", api_admin_accounts_server, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/pushes", api_admin_pushes, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/components", api_admin_components_list, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/components", api_admin_components_create, AUTH_OPERATOR, 0, 0, 0},
+    {M_GET, "/admin/v1/components/get", api_admin_components_get, AUTH_OPERATOR, 0, 0, 0},
+    {M_POST, "/admin/v1/accounts/admin", api_admin_accounts_admin, AUTH_OPERATOR, 0, 0, 0},
     {M_GET, "/admin/v1/clock", api_admin_clock_get, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
     {M_POST, "/admin/v1/clock", api_admin_clock_advance, AUTH_OPERATOR, 0, R_TEST_CLOCK, 0},
 
@@ -168,6 +196,10 @@ const struct route routes[] = {
     {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, 0, 0, 15 << 20},
     {M_POST, "/client/v1/location", api_client_location, AUTH_CLIENT, 0, 0, 0},
     {M_GET, "/client/v1/messages", api_client_messages, AUTH_CLIENT, 0, 0, 0},
+    /* the administrator's third-party authorizations */
+    {M_GET, "/client/v1/authorizations", api_client_authorizations, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/authorizations/cancel", api_client_authorization_cancel, AUTH_CLIENT, 0, 0,
+     0},
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);

@@ -138,6 +138,34 @@ const char *const store_migrations[] = {
     " client_msg_id TEXT NOT NULL, msgid INTEGER NOT NULL, created_at INTEGER NOT NULL,"
     " PRIMARY KEY(appid, openid, client_msg_id));"
     "CREATE INDEX template_sends_age ON template_sends(appid, created_at);",
+    /* 9: third-party platforms (components): registration, verify tickets, component tokens,
+     * pre-auth codes, accounts' administrators, authorizations and authorizer tokens */
+    "ALTER TABLE accounts ADD COLUMN admin_user_id INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX accounts_admin ON accounts(admin_user_id);"
+    "CREATE TABLE components(appid TEXT PRIMARY KEY, secret TEXT NOT NULL, name TEXT NOT NULL,"
+    " token TEXT NOT NULL, aes_key TEXT NOT NULL, auth_url TEXT NOT NULL,"
+    " msg_url TEXT NOT NULL, func_sets TEXT NOT NULL, domains TEXT NOT NULL,"
+    " next_ticket_at INTEGER NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE TABLE component_tickets(ticket TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX component_tickets_expiry ON component_tickets(expires_at);"
+    "CREATE TABLE component_tokens(token TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX component_tokens_live ON component_tokens(appid, expires_at);"
+    "CREATE TABLE component_preauth(code TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " expires_at INTEGER NOT NULL, used INTEGER NOT NULL);"
+    "CREATE TABLE component_auths(component_appid TEXT NOT NULL,"
+    " authorizer_appid TEXT NOT NULL, func_sets TEXT NOT NULL,"
+    " refresh_token TEXT NOT NULL UNIQUE, auth_time INTEGER NOT NULL,"
+    " PRIMARY KEY(component_appid, authorizer_appid));"
+    "CREATE TABLE component_auth_codes(code TEXT PRIMARY KEY, component_appid TEXT NOT NULL,"
+    " authorizer_appid TEXT NOT NULL, expires_at INTEGER NOT NULL, used INTEGER NOT NULL);"
+    "CREATE TABLE authorizer_tokens(token TEXT PRIMARY KEY, component_appid TEXT NOT NULL,"
+    " authorizer_appid TEXT NOT NULL, issued_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE INDEX authorizer_tokens_live ON authorizer_tokens(authorizer_appid, expires_at);"
+    "CREATE TABLE authorizer_options(appid TEXT NOT NULL, name TEXT NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY(appid, name));",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -119,6 +119,15 @@
     X(TEMPLATE_INDUSTRY_CONFLICT, 45027, "template conflict with industry")                   \
     X(CGI_PATH_NOT_FOUND, 76021, "cgi_path not found, please check")                          \
     X(CGI_PATH_NOT_SUPPORTED, 76022, "could not use this cgi_path, no permission")            \
+    X(COMPONENT_NOT_AUTHORIZED, 61003, "component is not authorized by this account")         \
+    X(COMPONENT_TICKET_EXPIRED, 61005, "component ticket is expired")                         \
+    X(COMPONENT_TICKET_INVALID, 61006, "component ticket is invalid")                         \
+    X(COMPONENT_CODE_INVALID, 61009, "code is invalid")                                       \
+    X(COMPONENT_CODE_EXPIRED, 61010, "code is expired")                                       \
+    X(INVALID_COMPONENT, 61011, "invalid component")                                          \
+    X(INVALID_OPTION_NAME, 61012, "invalid option name")                                      \
+    X(INVALID_OPTION_VALUE, 61013, "invalid option value")                                    \
+    X(COMPONENT_REFRESH_INVALID, 61023, "refresh_token is invalid")                           \
     X(NOT_FOUND, 404, "not found")                                                            \
     X(BODY_TOO_LARGE, 413, "request entity too large")                                        \
     X(UNAUTHENTICATED, 401, "unauthenticated")                                                \

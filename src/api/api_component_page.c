@@ -1,0 +1,265 @@
+/*
+ * api_component_page: the authorization pages of third-party platforms (spec/component.md
+ * §4): componentloginpage and the two mobile bindcomponent links. The signed-in user must
+ * administer the official account; they see the component and its permission sets, may
+ * untick some, and approving sends the browser to redirect_uri with auth_code. A request
+ * failing its checks gets an error page, never a redirect.
+ */
+#include "api.h"
+#include "page.h"
+#include "../core/component.h"
+#include "../crypto/crypto.h"
+#include "../util/err.h"
+#include "../util/url.h"
+#include "../util/xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct auth_page {
+    char component_appid[19];
+    char preauth[128];
+    char redirect_uri[1024];
+    char biz_appid[19];
+    struct component c;
+};
+
+static const char *set_name(int id)
+{
+    static const struct {
+        int id;
+        const char *name;
+    } names[] = {{1, "Message management"},
+                 {2, "User management"},
+                 {3, "Account services"},
+                 {4, "Web services"},
+                 {5, "WeChat store"},
+                 {6, "Multi-agent customer service"},
+                 {7, "Mass send and notifications"},
+                 {8, "Cards"},
+                 {9, "Scan"},
+                 {10, "Wi-Fi"},
+                 {11, "Material management"},
+                 {12, "Shake-around"},
+                 {13, "Stores"},
+                 {15, "Custom menu"},
+                 {16, "Verification status"},
+                 {24, "Open-platform account management"}};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].id == id)
+            return names[i].name;
+    return NULL;
+}
+
+static int error_page(struct req *r, int status, int code, const char *what)
+{
+    struct buf b = BUF_INIT;
+    page_error(&b, code, what);
+    http_send_html(r, status, &b);
+    return 0;
+}
+
+/* reads and checks the request; 0, or 1 when an error page was sent */
+static int read_page(struct req *r, struct auth_page *p)
+{
+    memset(p, 0, sizeof(*p));
+    if (req_param(r, "component_appid", p->component_appid, sizeof(p->component_appid)) <= 0 ||
+        store_component_get(r->rd, p->component_appid, &p->c) != 0)
+        return 1 + error_page(r, 400, ERR_INVALID_COMPONENT, "component_appid is unknown.");
+    int rc = ERR_COMPONENT_CODE_INVALID;
+    if (req_param(r, "pre_auth_code", p->preauth, sizeof(p->preauth)) > 0)
+        rc = component_preauth_check(r->rd, p->component_appid, p->preauth);
+    if (rc != 0)
+        return 1 +
+               error_page(r, 400, rc,
+                          rc == ERR_COMPONENT_CODE_EXPIRED
+                              ? "The pre_auth_code has expired: ask the platform for a new link."
+                              : "The pre_auth_code is unknown or was used already.");
+    if (req_param(r, "redirect_uri", p->redirect_uri, sizeof(p->redirect_uri)) <= 0 ||
+        !component_redirect_allowed(&p->c, p->redirect_uri))
+        return 1 + error_page(r, 400, ERR_INVALID_URL,
+                              "redirect_uri is missing or not on the platform's domains.");
+    if (req_param(r, "biz_appid", p->biz_appid, sizeof(p->biz_appid)) < -1)
+        p->biz_appid[0] = 0;
+    return 0;
+}
+
+/* the form's anti-forgery value: bound to the session and the request */
+static void csrf_value(struct req *r, const struct auth_page *p, char out[65])
+{
+    char sess[128], msg[1400];
+    unsigned char mac[32];
+    if (req_cookie(r, API_SESSION_COOKIE, sess, sizeof(sess)) <= 0)
+        sess[0] = 0;
+    int n = snprintf(msg, sizeof(msg), "component|%s|%s|%s|%s", p->component_appid, p->preauth,
+                     p->redirect_uri, p->biz_appid);
+    crypto_hmac_sha256(sess, strlen(sess), msg, (size_t)(n < (int)sizeof(msg) ? n : 0), mac);
+    crypto_hex(mac, sizeof(mac), out);
+}
+
+struct account_opts {
+    struct buf *b;
+    const char *only;
+    int n;
+};
+
+static void account_opt(void *arg, const char *appid, const char *name)
+{
+    struct account_opts *o = arg;
+    if (o->only[0] && strcmp(o->only, appid) != 0)
+        return;
+    buf_puts(o->b, "<label><input type=\"radio\" name=\"authorizer_appid\" value=\"");
+    page_text(o->b, appid);
+    buf_puts(o->b, o->n++ == 0 ? "\" checked> " : "\"> ");
+    page_text(o->b, name);
+    buf_puts(o->b, "</label><br>");
+}
+
+static void set_boxes(struct buf *b, const char *sets)
+{
+    for (const char *s = sets; *s;) {
+        int id = 0;
+        while (*s >= '0' && *s <= '9')
+            id = id * 10 + (*s++ - '0');
+        if (*s == ',')
+            s++;
+        const char *name = set_name(id);
+        buf_printf(b, "<label><input type=\"checkbox\" name=\"set_%d\" value=\"1\" checked> ", id);
+        if (name)
+            page_text(b, name);
+        else
+            buf_printf(b, "Permission set %d", id);
+        buf_puts(b, "</label><br>");
+    }
+}
+
+static void consent(struct req *r, const struct auth_page *p, int64_t uid)
+{
+    char csrf[65];
+    struct buf form = BUF_INIT, b = BUF_INIT;
+    struct account_opts o = {&form, p->biz_appid, 0};
+    if (store_admin_accounts(r->rd, uid, account_opt, &o) != 0 || o.n == 0) {
+        buf_release(&form);
+        error_page(r, 403, ERR_FORBIDDEN,
+                   "You do not administer an official account that may authorize this "
+                   "platform.");
+        return;
+    }
+    csrf_value(r, p, csrf);
+    page_begin(&b, "Authorize a third-party platform");
+    buf_puts(&b, "<h1 id=\"component\">");
+    page_text(&b, p->c.name);
+    buf_printf(&b, "</h1><p>asks to manage your official account.</p><form method=\"post\" "
+                   "action=\"/cgi-bin/componentloginpage\"><p>Account:</p>");
+    buf_append(&b, form.ptr, form.len);
+    buf_release(&form);
+    buf_puts(&b, "<p>Permissions:</p>");
+    set_boxes(&b, p->c.func_sets);
+    page_hidden(&b, "component_appid", p->component_appid);
+    page_hidden(&b, "pre_auth_code", p->preauth);
+    page_hidden(&b, "redirect_uri", p->redirect_uri);
+    page_hidden(&b, "biz_appid", p->biz_appid);
+    page_hidden(&b, "csrf", csrf);
+    buf_puts(&b, "<button class=\"primary\" id=\"approve\">Authorize</button></form>");
+    page_end(&b);
+    http_send_html(r, 200, &b);
+}
+
+int api_componentloginpage(struct req *r)
+{
+    struct auth_page *p = xcalloc(1, sizeof(*p));
+    int64_t uid;
+    if (read_page(r, p) == 0) {
+        if (api_cookie_user(r, &uid) != 0)
+            api_login_redirect(r);
+        else
+            consent(r, p, uid);
+    }
+    free(p);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ approval */
+
+struct approve_job {
+    struct component_approve a;
+    char redirect_uri[1024];
+};
+
+static int approve_done(struct req *r, void *arg, int rc)
+{
+    struct approve_job *j = arg;
+    if (rc == ERR_FORBIDDEN)
+        return error_page(r, 403, rc, "You do not administer this official account.");
+    if (rc == ERR_COMPONENT_CODE_INVALID || rc == ERR_COMPONENT_CODE_EXPIRED)
+        return error_page(r, 400, rc, "The pre_auth_code is no longer usable.");
+    if (rc == ERR_ARGUMENT_INVALID)
+        return error_page(r, 400, rc, "Leave at least one permission ticked.");
+    if (rc != 0)
+        return error_page(r, 500, rc, "The authorization could not be saved.");
+    struct buf loc = BUF_INIT;
+    buf_puts(&loc, j->redirect_uri);
+    buf_putc(&loc, strchr(j->redirect_uri, '?') ? '&' : '?');
+    buf_puts(&loc, "auth_code=");
+    url_encode(&loc, j->a.auth_code);
+    buf_printf(&loc, "&expires_in=%d", COMPONENT_AUTH_CODE_TTL);
+    http_redirect(r, loc.ptr);
+    buf_release(&loc);
+    return 0;
+}
+
+/* the sets left ticked (set_N=1), in the component's order */
+static void ticked_sets(struct req *r, const char *sets, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = 0;
+    for (const char *s = sets; *s;) {
+        int id = 0;
+        while (*s >= '0' && *s <= '9')
+            id = id * 10 + (*s++ - '0');
+        if (*s == ',')
+            s++;
+        char name[16], v[8];
+        snprintf(name, sizeof(name), "set_%d", id);
+        if (req_param(r, name, v, sizeof(v)) <= 0)
+            continue;
+        int n = snprintf(out + len, cap - len, "%s%d", len ? "," : "", id);
+        if (n > 0 && (size_t)n < cap - len)
+            len += (size_t)n;
+    }
+}
+
+static int approve(struct req *r, const struct auth_page *p, int64_t uid)
+{
+    char csrf[80], want[65];
+    struct approve_job *j = xcalloc(1, sizeof(*j));
+    csrf_value(r, p, want);
+    if (req_param(r, "csrf", csrf, sizeof(csrf)) != 64 || !crypto_eq(csrf, 64, want, 64) ||
+        req_param(r, "authorizer_appid", j->a.authorizer_appid, sizeof(j->a.authorizer_appid)) <=
+            0 ||
+        (p->biz_appid[0] && strcmp(p->biz_appid, j->a.authorizer_appid) != 0)) {
+        free(j);
+        return error_page(r, 400, ERR_BAD_REQUEST, "The form was not sent from this page.");
+    }
+    memcpy(j->a.component_appid, p->component_appid, sizeof(j->a.component_appid));
+    memcpy(j->a.preauth, p->preauth, sizeof(j->a.preauth));
+    memcpy(j->redirect_uri, p->redirect_uri, sizeof(j->redirect_uri));
+    ticked_sets(r, p->c.func_sets, j->a.func_sets, sizeof(j->a.func_sets));
+    j->a.user_id = uid;
+    return http_write(r, component_approve_run, component_push_after, j, approve_done);
+}
+
+int api_componentloginpage_approve(struct req *r)
+{
+    struct auth_page *p = xcalloc(1, sizeof(*p));
+    int64_t uid;
+    int rc = 0;
+    if (read_page(r, p) == 0) {
+        if (api_cookie_user(r, &uid) != 0)
+            api_login_redirect(r);
+        else
+            rc = approve(r, p, uid);
+    }
+    free(p);
+    return rc;
+}

@@ -1,0 +1,121 @@
+/*
+ * component_authorizer: a component acting for the accounts that authorized it
+ * (spec/component.md §5-6): refreshing authorizer tokens, the authorizer options, and the
+ * administrator cancelling an authorization (the unauthorized push).
+ */
+#include "component.h"
+#include "clock.h"
+#include "tokens.h"
+#include "../crypto/crypto.h"
+#include "../push/outbox.h"
+#include "../push/xml.h"
+#include "../util/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int component_auth_get(struct store *rd, const char *component_appid, const char *authorizer_appid,
+                       struct component_auth *out)
+{
+    int rc = store_auth_get(rd, component_appid, authorizer_appid, out);
+    return rc == ERR_NOT_FOUND ? ERR_COMPONENT_NOT_AUTHORIZED : rc;
+}
+
+int component_refresh_run(struct store *s, void *arg)
+{
+    struct component_refresh *f = arg;
+    struct component_auth a;
+    int64_t now = clock_now();
+    int rc = component_auth_get(s, f->component_appid, f->authorizer_appid, &a);
+    if (rc != 0)
+        return rc;
+    if (!crypto_eq(f->refresh_token, strlen(f->refresh_token), a.refresh_token,
+                   strlen(a.refresh_token)))
+        return ERR_COMPONENT_REFRESH_INVALID;
+    rc = store_authorizer_token_supersede(s, a.component_appid, a.authorizer_appid, now,
+                                          now + TOKEN_OVERLAP);
+    if (rc != 0)
+        return rc;
+    crypto_token(f->access_token, sizeof(f->access_token), "", 96);
+    return store_authorizer_token_insert(s, f->access_token, a.component_appid, a.authorizer_appid,
+                                         now, now + TOKEN_TTL);
+}
+
+/* ------------------------------------------------------------------ options */
+
+int component_option_check(const char *name, const char *value)
+{
+    const char *max;
+    if (strcmp(name, "location_report") == 0)
+        max = "2";
+    else if (strcmp(name, "voice_recognize") == 0 || strcmp(name, "customer_service") == 0)
+        max = "1";
+    else
+        return ERR_INVALID_OPTION_NAME;
+    if (value && (strlen(value) != 1 || value[0] < '0' || value[0] > max[0]))
+        return ERR_INVALID_OPTION_VALUE;
+    return 0;
+}
+
+int component_option_get(struct store *rd, const char *appid, const char *name, char out[8])
+{
+    if (strcmp(name, "location_report") == 0) {
+        struct account a;
+        int rc = store_account_get(rd, appid, &a);
+        if (rc == 0)
+            snprintf(out, 8, "%d", a.location_report);
+        return rc;
+    }
+    int rc = store_authorizer_option_get(rd, appid, name, out, 8);
+    if (rc == ERR_NOT_FOUND) {
+        snprintf(out, 8, "0");
+        rc = 0;
+    }
+    return rc;
+}
+
+int component_option_set_run(struct store *s, void *arg)
+{
+    struct component_option *o = arg;
+    struct component_auth au;
+    int rc = component_auth_get(s, o->component_appid, o->authorizer_appid, &au);
+    if (rc != 0)
+        return rc;
+    if (strcmp(o->name, "location_report") != 0)
+        return store_authorizer_option_put(s, o->authorizer_appid, o->name, o->value);
+    struct account a;
+    if ((rc = store_account_get(s, o->authorizer_appid, &a)) != 0)
+        return rc;
+    a.location_report = o->value[0] - '0';
+    return store_account_update(s, &a);
+}
+
+/* ------------------------------------------------------------------ cancelling */
+
+int component_cancel_run(struct store *s, void *arg)
+{
+    struct component_cancel *c = arg;
+    int64_t admin = 0, now = clock_now();
+    int rc = store_account_admin_get(s, c->authorizer_appid, &admin);
+    if (rc == ERR_NOT_FOUND || (rc == 0 && (admin == 0 || admin != c->user_id)))
+        return ERR_FORBIDDEN;
+    if (rc == 0)
+        rc = store_auth_delete(s, c->component_appid, c->authorizer_appid);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_COMPONENT_NOT_AUTHORIZED;
+    if (rc == 0)
+        rc = store_authorizer_token_revoke(s, c->component_appid, c->authorizer_appid);
+    struct component comp;
+    if (rc != 0 || store_component_get(s, c->component_appid, &comp) != 0)
+        return rc;
+    struct buf b = BUF_INIT;
+    xml_begin(&b);
+    xml_cdata(&b, "AppId", comp.appid);
+    xml_num(&b, "CreateTime", now);
+    xml_cdata(&b, "InfoType", "unauthorized");
+    xml_cdata(&b, "AuthorizerAppid", c->authorizer_appid);
+    xml_end(&b);
+    rc = push_enqueue_component(s, &comp, "unauthorized", b.ptr);
+    buf_release(&b);
+    return rc;
+}
