@@ -1,5 +1,6 @@
 /* api_ops: /healthz and /metrics (Prometheus text format). */
 #include "api.h"
+#include "../push/worker.h"
 #include "../core/tokens.h"
 #include "../http/http_int.h"
 #include "../router/router.h"
@@ -79,6 +80,25 @@ static void metric_latency(struct buf *b)
     buf_printf(b, "lianjie_request_duration_seconds_count %llu\n", count);
 }
 
+static void metric_pushes(struct buf *b)
+{
+    struct push_stats ps;
+    push_worker_stats(&ps);
+    buf_printf(b,
+               "# HELP lianjie_push_attempts_total Deliveries tried to developers' servers.\n"
+               "# TYPE lianjie_push_attempts_total counter\n"
+               "lianjie_push_attempts_total %llu\n"
+               "# HELP lianjie_pushes_total Pushes finished, by result.\n"
+               "# TYPE lianjie_pushes_total counter\n"
+               "lianjie_pushes_total{result=\"delivered\"} %llu\n"
+               "lianjie_pushes_total{result=\"failed\"} %llu\n"
+               "# HELP lianjie_push_replies_total Passive replies shown to users.\n"
+               "# TYPE lianjie_push_replies_total counter\n"
+               "lianjie_push_replies_total %llu\n",
+               (unsigned long long)ps.attempts, (unsigned long long)ps.delivered,
+               (unsigned long long)ps.failed, (unsigned long long)ps.replies);
+}
+
 static void metric_store(struct buf *b)
 {
     struct writer_stats ws;
@@ -114,6 +134,7 @@ int api_metrics(struct req *r)
     metric_requests(&b);
     metric_latency(&b);
     metric_store(&b);
+    metric_pushes(&b);
     http_send(r, 200, "text/plain; version=0.0.4", b.ptr, b.len);
     buf_release(&b);
     return 0;

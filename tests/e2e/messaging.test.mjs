@@ -71,6 +71,10 @@ test('every attempt is in the push log', async () => {
     assert.equal(log[0].attempts.length, 1);
     assert.equal(log[0].attempts[0].http_status, 200);
     assert.equal(log[0].attempts[0].outcome, 'no_reply');
+    const metrics = (await srv().get('/metrics')).text;
+    const delivered = /^lianjie_pushes_total\{result="delivered"\} (\d+)$/m.exec(metrics);
+    assert.ok(delivered && Number(delivered[1]) >= 1, 'metrics count delivered pushes');
+    assert.match(metrics, /^lianjie_push_attempts_total \d+$/m);
     await dev.close();
 });
 
