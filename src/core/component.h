@@ -63,6 +63,15 @@ int component_preauth_check(struct store *rd, const char *appid, const char *cod
 /* 1 if redirect_uri is http(s) and its host is under one of c's web domains (any host when
  * c lists none) */
 int component_redirect_allowed(const struct component *c, const char *redirect_uri);
+/*
+ * An authorizer_access_token on a wire route of permission set perm_set (0: not for third
+ * parties): 0 with the merchant's appid in appid; ERR_INVALID_CREDENTIAL (unknown, or the
+ * authorization was cancelled), ERR_ACCESS_TOKEN_EXPIRED, ERR_API_UNAUTHORIZED (48001: the
+ * route is not open to third parties) or ERR_COMPONENT_API_UNAUTHORIZED (61007: the merchant
+ * did not grant that set).
+ */
+int component_authorizer_check(struct store *rd, const char *token, int perm_set, int64_t now,
+                               char appid[19]);
 /* 1 if set id `id` is in the comma-separated list */
 int component_sets_has(const char *sets, int id);
 

@@ -119,3 +119,29 @@ int component_cancel_run(struct store *s, void *arg)
     buf_release(&b);
     return rc;
 }
+
+int component_authorizer_check(struct store *rd, const char *token, int perm_set, int64_t now,
+                               char appid[19])
+{
+    char component[19], authorizer[19];
+    int64_t expires_at;
+    int rc = store_authorizer_token_get(rd, token, component, authorizer, &expires_at);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_INVALID_CREDENTIAL;
+    if (rc != 0)
+        return rc;
+    if (expires_at <= now)
+        return ERR_ACCESS_TOKEN_EXPIRED;
+    struct component_auth a;
+    rc = store_auth_get(rd, component, authorizer, &a);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_INVALID_CREDENTIAL;
+    if (rc != 0)
+        return rc;
+    if (perm_set == 0)
+        return ERR_API_UNAUTHORIZED;
+    if (!component_sets_has(a.func_sets, perm_set))
+        return ERR_COMPONENT_API_UNAUTHORIZED;
+    memcpy(appid, authorizer, 19);
+    return 0;
+}

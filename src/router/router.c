@@ -8,6 +8,7 @@
 #include "../http/http.h"
 #include "../api/api.h"
 #include "../core/accounts.h"
+#include "../core/clock.h"
 #include "../core/component.h"
 #include "../core/quota.h"
 #include "../core/sessions.h"
@@ -124,6 +125,8 @@ static int auth_token(struct req *r)
         return ERR_INVALID_CREDENTIAL;
     int rc = tokens_check(r->rd, tok, (size_t)n, r->appid);
     char component[19];
+    if (rc == ERR_INVALID_CREDENTIAL)
+        rc = component_authorizer_check(r->rd, tok, r->route->perm_set, clock_now(), r->appid);
     if (rc == ERR_INVALID_CREDENTIAL &&
         component_token_check(r->rd, tok, (size_t)n, component) == 0)
         return ERR_API_UNAUTHORIZED; /* a component token on an account API */

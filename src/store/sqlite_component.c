@@ -356,6 +356,31 @@ int store_authorizer_token_supersede(struct store *s, const char *component_appi
                 "ttii", component_appid, authorizer_appid, now, until);
 }
 
+struct token_owner {
+    char *component, *authorizer;
+    int64_t *expires_at;
+};
+
+static void fill_token_owner(sqlite3_stmt *st, void *out)
+{
+    struct token_owner *o = out;
+    sq_col_text(st, 0, o->component, 19);
+    sq_col_text(st, 1, o->authorizer, 19);
+    *o->expires_at = sqlite3_column_int64(st, 2);
+}
+
+int store_authorizer_token_get(struct store *s, const char *token, char component_appid[19],
+                               char authorizer_appid[19], int64_t *expires_at)
+{
+    struct token_owner o = {component_appid, authorizer_appid, expires_at};
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT component_appid, authorizer_appid, expires_at"
+                               " FROM authorizer_tokens WHERE token = $1",
+                               "t", token),
+                      fill_token_owner, &o);
+}
+
 int store_authorizer_token_revoke(struct store *s, const char *component_appid,
                                   const char *authorizer_appid)
 {

@@ -97,6 +97,10 @@ int store_authorizer_token_insert(struct store *s, const char *token, const char
 int store_authorizer_token_supersede(struct store *s, const char *component_appid,
                                      const char *authorizer_appid, int64_t now, int64_t until);
 
+/* the component and authorizer of a token, and when it expires */
+int store_authorizer_token_get(struct store *s, const char *token, char component_appid[19],
+                               char authorizer_appid[19], int64_t *expires_at);
+
 /* ends every authorizer token of (component, authorizer) at once */
 int store_authorizer_token_revoke(struct store *s, const char *component_appid,
                                   const char *authorizer_appid);

@@ -128,6 +128,7 @@
     X(INVALID_OPTION_NAME, 61012, "invalid option name")                                      \
     X(INVALID_OPTION_VALUE, 61013, "invalid option value")                                    \
     X(COMPONENT_REFRESH_INVALID, 61023, "refresh_token is invalid")                           \
+    X(COMPONENT_API_UNAUTHORIZED, 61007, "api is unauthorized to component")                  \
     X(NOT_FOUND, 404, "not found")                                                            \
     X(BODY_TOO_LARGE, 413, "request entity too large")                                        \
     X(UNAUTHENTICATED, 401, "unauthenticated")                                                \

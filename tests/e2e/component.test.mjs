@@ -418,6 +418,33 @@ describe('authorizers', () => {
     });
 });
 
+describe('calling wire APIs for the merchant', () => {
+    test('an authorizer token reaches only the granted permission sets, and dies with the authorization', async () => {
+        const s = await authorized({ set_1: '1', set_2: '1' });
+        const { c, acct, user, info } = s;
+        const tok = info.authorizer_access_token;
+        const call = (method, path, body) => srv().request(method, `/cgi-bin/${path}?access_token=${encodeURIComponent(tok)}`, { body });
+        // set 2 (users): granted; the answer is the merchant's own data
+        const fans = await call('GET', 'user/get');
+        assert.equal(fans.body.errcode, undefined, fans.text);
+        assert.equal(fans.body.total, 0);
+        // set 15 (menus) and set 3 (QR codes): not granted
+        expectErr(await call('POST', 'menu/create', { button: [{ type: 'click', name: 'x', key: 'k' }] }), 61007);
+        expectErr(await call('POST', 'qrcode/create', { action_name: 'QR_LIMIT_SCENE', action_info: { scene: { scene_id: 1 } } }), 61007);
+        // the merchant's own token is unaffected, and works on menus
+        const own = (await srv().token(acct.appid, acct.secret)).access_token;
+        const m = await srv().post(`/cgi-bin/menu/create?access_token=${own}`, { button: [{ type: 'click', name: 'x', key: 'k' }] });
+        assert.equal(m.body.errcode, 0, m.text);
+        // cancelling kills the authorizer token at once
+        const login = await srv().post('/client/v1/login', { username: user.username, password: user.password });
+        const r = await srv().post('/client/v1/authorizations/cancel', { appid: acct.appid, component_appid: c.comp.component_appid },
+            { headers: { authorization: `Bearer ${login.body.session}` } });
+        assert.equal(r.status, 200, r.text);
+        expectErr(await call('GET', 'user/get'), 40001);
+        assert.equal((await srv().get(`/cgi-bin/user/get?access_token=${own}`)).body.total, 0);
+    });
+});
+
 describe('command line', () => {
     test('lianjie admin component create / list, account admin', async () => {
         const token = 'clitok1';
