@@ -3,13 +3,18 @@
  */
 #include "outbox.h"
 #include "xml.h"
+#include "../core/component.h"
 #include "../core/clock.h"
 #include "../store/store.h"
 #include "../store/store_chat.h"
 #include "../store/store_component.h"
 
+#include "../util/err.h"
+
 #include <stdio.h>
 #include <string.h>
+
+#define MESSAGE_SET 1 /* spec/component.md §7: message management */
 
 void push_xml_head(struct buf *b, const struct account *a, const char *openid, int64_t now,
                    const char *msgtype)
@@ -21,12 +26,35 @@ void push_xml_head(struct buf *b, const struct account *a, const char *openid, i
     xml_cdata(b, "MsgType", msgtype);
 }
 
+struct message_handler {
+    struct store *s;
+    char component[19];
+    int64_t auth_time;
+};
+
+static void on_auth(void *arg, const struct component_auth *a)
+{
+    struct message_handler *h = arg;
+    struct component c;
+    if (!component_sets_has(a->func_sets, MESSAGE_SET) || a->auth_time < h->auth_time ||
+        store_component_get(h->s, a->component_appid, &c) != 0 || !c.msg_url[0])
+        return;
+    snprintf(h->component, sizeof(h->component), "%s", a->component_appid);
+    h->auth_time = a->auth_time;
+}
+
 int push_enqueue(struct store *s, const struct account *a, int64_t user_id, const char *openid,
                  const char *kind, const char *xml, int reply_ok)
 {
-    if (!a->server_url[0])
+    /* a third party granted message management receives the account's pushes instead (the
+     * most recent such authorization) */
+    struct message_handler h = {s, "", -1};
+    if (store_auth_list_authorizer(s, a->appid, on_auth, &h) != 0)
+        return ERR_SYSTEM;
+    if (!a->server_url[0] && !h.component[0])
         return 0;
     struct push_rec p = {0};
+    snprintf(p.via, sizeof(p.via), "%s", h.component);
     snprintf(p.appid, sizeof(p.appid), "%s", a->appid);
     snprintf(p.target, sizeof(p.target), "%s", a->appid);
     snprintf(p.openid, sizeof(p.openid), "%s", openid);

@@ -267,10 +267,32 @@ static int setup_easy(struct delivery *d)
 
 /* loads the receiver of d: an account's message server, or a component's
  * authorization-event URL; -1 when it has no URL (any more) */
+/* an account's push through the component it authorized: the component's message URL
+ * ($APPID$ = the account), Token and key, always encrypted */
+static int load_via(struct delivery *d)
+{
+    if (store_component_get(W.rd, d->p.via, &d->comp) != 0 || !d->comp.msg_url[0])
+        return -1;
+    struct buf url = BUF_INIT;
+    const char *p = d->comp.msg_url, *m;
+    while ((m = strstr(p, "$APPID$")) != NULL) {
+        buf_append(&url, p, (size_t)(m - p));
+        buf_puts(&url, d->acct.appid);
+        p = m + 7;
+    }
+    buf_puts(&url, p);
+    snprintf(d->acct.server_url, sizeof(d->acct.server_url), "%s", url.ptr);
+    buf_release(&url);
+    snprintf(d->acct.server_token, sizeof(d->acct.server_token), "%s", d->comp.token);
+    snprintf(d->acct.aes_key, sizeof(d->acct.aes_key), "%s", d->comp.aes_key);
+    snprintf(d->acct.msg_mode, sizeof(d->acct.msg_mode), "safe");
+    return 0;
+}
+
 static int load_target(struct delivery *d)
 {
     if (store_account_get(W.rd, d->p.target, &d->acct) == 0)
-        return d->acct.server_url[0] ? 0 : -1;
+        return d->p.via[0] ? load_via(d) : d->acct.server_url[0] ? 0 : -1;
     if (store_component_get(W.rd, d->p.target, &d->comp) != 0 || !d->comp.auth_url[0])
         return -1;
     d->is_component = 1;
@@ -287,7 +309,8 @@ static int build(struct delivery *d)
 {
     if (d->is_component)
         return deliver_build_component(&d->comp, d->p.xml, clock_now(), &d->req);
-    return deliver_build(&d->acct, d->p.target, d->p.openid, d->p.xml, clock_now(), &d->req);
+    return deliver_build(&d->acct, d->p.via[0] ? d->p.via : d->p.target, d->p.openid, d->p.xml,
+                         clock_now(), &d->req);
 }
 
 static void start(struct delivery *d)
@@ -359,7 +382,7 @@ static void evaluate(struct delivery *d, CURLcode cc, long status)
     } else {
         unsigned char key[32];
         int have_key = msgcrypt_key(d->acct.aes_key, key) == 0;
-        struct reply_ctx c = {.receive_id = d->p.target,
+        struct reply_ctx c = {.receive_id = d->p.via[0] ? d->p.via : d->p.target,
                               .token = d->acct.server_token,
                               .key = have_key ? key : NULL,
                               .mode = have_key ? d->req.mode : MODE_PLAINTEXT,

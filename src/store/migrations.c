@@ -166,6 +166,8 @@ const char *const store_migrations[] = {
     "CREATE INDEX authorizer_tokens_live ON authorizer_tokens(authorizer_appid, expires_at);"
     "CREATE TABLE authorizer_options(appid TEXT NOT NULL, name TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY(appid, name));",
+    /* 10: pushes delivered through a third party authorized for the account's messages */
+    "ALTER TABLE pushes ADD COLUMN via TEXT NOT NULL DEFAULT '';",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -176,18 +176,18 @@ int store_chat_list(struct store *s, const char *appid, int64_t user_id, const c
 
 #define PUSH_COLS                                                                         \
     "id, appid, target, user_id, openid, kind, xml, reply_ok, state, attempts, next_at, " \
-    "outcome, created_at, created_ns"
+    "outcome, created_at, created_ns, via"
 
 int store_push_insert(struct store *s, struct push_rec *p)
 {
     sqlite3_stmt *st = sq_query(s,
                                 "INSERT INTO pushes(appid, target, user_id, openid, kind, xml,"
                                 " reply_ok, state, attempts, next_at, lease_until, outcome,"
-                                " created_at, created_ns, done_at) VALUES($1, $2, $3, $4, $5,"
-                                " $6, $7, $8, 0, $9, 0, $10, $11, $12, 0) RETURNING id",
-                                "ttitttiiitii", p->appid, p->target, p->user_id, p->openid, p->kind,
-                                p->xml, (int64_t)p->reply_ok, (int64_t)p->state, p->next_at,
-                                p->outcome, p->created_at, p->created_ns);
+                                " created_at, created_ns, done_at, via) VALUES($1, $2, $3, $4,"
+                                " $5, $6, $7, $8, 0, $9, 0, $10, $11, $12, 0, $13) RETURNING id",
+                                "ttitttiiitiit", p->appid, p->target, p->user_id, p->openid,
+                                p->kind, p->xml, (int64_t)p->reply_ok, (int64_t)p->state,
+                                p->next_at, p->outcome, p->created_at, p->created_ns, p->via);
     if (!st)
         return ERR_SYSTEM;
     if (sq_step(s, st) != 1)
@@ -213,6 +213,7 @@ static void fill_push(sqlite3_stmt *st, struct push_rec *p)
     sq_col_text(st, 11, p->outcome, sizeof(p->outcome));
     p->created_at = sqlite3_column_int64(st, 12);
     p->created_ns = sqlite3_column_int64(st, 13);
+    sq_col_text(st, 14, p->via, sizeof(p->via));
 }
 
 static int each_push(struct store *s, sqlite3_stmt *st, store_push_cb cb, void *arg)

@@ -48,7 +48,8 @@ struct chat_msg {
 struct push_rec {
     int64_t id;
     char appid[19];
-    char target[19]; /* who receives it: the account appid (a component later) */
+    char target[19]; /* who receives it: the account appid, or a component appid */
+    char via[19];    /* a component receiving the account's messages for it; "" = none */
     int64_t user_id;
     char openid[29];
     char kind[40];

@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 import { expectErr, useServer } from './lib/server.mjs';
 import { closeDevServers, decrypt, parseXml, randomAesKey, sha1Sorted, startDevServer } from './lib/devserver.mjs';
 import { get, newUser, postForm, signIn } from './lib/oauth.mjs';
+import { client, newClientUser, nextFromAccount } from './lib/messaging.mjs';
 
 const h = useServer({ testClock: true });
 after(closeDevServers);
@@ -442,6 +443,29 @@ describe('calling wire APIs for the merchant', () => {
         assert.equal(r.status, 200, r.text);
         expectErr(await call('GET', 'user/get'), 40001);
         assert.equal((await srv().get(`/cgi-bin/user/get?access_token=${own}`)).body.total, 0);
+    });
+});
+
+describe('messages of an authorizing account', () => {
+    test('go to the third party\'s message URL, encrypted with its key; its replies reach the user', async () => {
+        const s = await authorized({ set_1: '1' });
+        const { c, acct } = s;
+        const u = await newClientUser(srv());
+        c.dev.reply = (m) => (m.MsgType === 'text' ? c.dev.text(m, `third party for ${m.ToUserName}`) : null);
+        const f = await client.follow(srv(), u, acct.appid);
+        assert.equal(f.body.errcode, 0, f.text);
+        const sub = await c.dev.next();
+        assert.equal(sub.msg.Event, 'subscribe', sub.xml);
+        assert.equal(sub.msg.ToUserName, acct.original_id);
+        assert.equal(sub.path, `/wechat/${acct.appid}/msg`, 'the message URL with $APPID$ filled in');
+        assert.equal(sub.q.encrypt_type, 'aes');
+        assert.equal(sub.q.openid, f.body.openid);
+        const sent = await client.text(srv(), u, acct.appid, 'hello merchant');
+        assert.equal(sent.body.errcode, 0, sent.text);
+        const push = await c.dev.next();
+        assert.equal(push.msg.Content, 'hello merchant');
+        const reply = await nextFromAccount(srv(), u, acct.appid, sent.body.message_id);
+        assert.equal(reply.body.content, `third party for ${acct.original_id}`);
     });
 });
 

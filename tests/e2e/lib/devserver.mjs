@@ -207,7 +207,7 @@ export class DevServer {
             return;
         }
         const msg = opened.msg;
-        const record = { q, body, msg, xml: opened.xml, receiveId: opened.receiveId, headers: req.headers, at: Date.now() };
+        const record = { path: u.pathname, q, body, msg, xml: opened.xml, receiveId: opened.receiveId, headers: req.headers, at: Date.now() };
         this.received.push(record);
         const w = this.waiters.shift();
         if (w) w(record);
