@@ -42,6 +42,8 @@ int api_sns_access_token(struct req *r);
 int api_sns_refresh_token(struct req *r);
 int api_sns_userinfo(struct req *r);
 int api_sns_auth(struct req *r);
+int api_sns_component_access_token(struct req *r);
+int api_sns_component_refresh_token(struct req *r);
 
 /* api_token.c */
 int api_token_get(struct req *r);

@@ -33,6 +33,8 @@ static const char *page_reason(int code)
         return "appid is missing or unknown.";
     case OAUTH_PAGE_STATE:
         return "state is too long.";
+    case OAUTH_PAGE_NOT_AUTHORIZED:
+        return "The account has not authorized this third-party platform.";
     default:
         return "This app cannot use this kind of authorization.";
     }
@@ -60,13 +62,16 @@ static int read_request(struct req *r, struct oauth_request *q, int qr)
         return OAUTH_PAGE_SCOPE;
     if (req_param(r, "state", q->state, sizeof(q->state)) < -1 || strlen(q->state) > 128)
         return OAUTH_PAGE_STATE;
+    if (!qr && req_param(r, "component_appid", q->component_appid, sizeof(q->component_appid)) < -1)
+        return OAUTH_PAGE_APPID;
     return 0;
 }
 
-static void send_redirect(struct req *r, const char *uri, const char *code, const char *state)
+static void send_redirect(struct req *r, const struct oauth_request *q, const char *code)
 {
     char target[2400];
-    oauth_redirect_target(uri, code, state, target, sizeof(target));
+    oauth_redirect_target(q->redirect_uri, code, q->state, q->component_appid[0] ? q->appid : NULL,
+                          target, sizeof(target));
     http_redirect(r, target);
 }
 
@@ -77,8 +82,8 @@ static void csrf_value(struct req *r, const struct oauth_request *q, char out[65
     unsigned char mac[32];
     if (req_cookie(r, "lj_session", sess, sizeof(sess)) <= 0)
         sess[0] = 0;
-    int n =
-        snprintf(msg, sizeof(msg), "%s|%s|%s|%s", q->appid, q->redirect_uri, q->scope, q->state);
+    int n = snprintf(msg, sizeof(msg), "%s|%s|%s|%s|%s", q->appid, q->redirect_uri, q->scope,
+                     q->state, q->component_appid);
     crypto_hmac_sha256(sess, strlen(sess), msg, (size_t)(n < (int)sizeof(msg) ? n : 0), mac);
     crypto_hex(mac, sizeof(mac), out);
 }
@@ -93,7 +98,7 @@ static int approve_done(struct req *r, void *arg, int rc)
     struct approve_job *j = arg;
     if (rc != 0)
         return rc;
-    send_redirect(r, j->q.redirect_uri, j->a.code, j->q.state);
+    send_redirect(r, &j->q, j->a.code);
     return 0;
 }
 
@@ -122,6 +127,8 @@ static void consent_page(struct req *r, const struct oauth_request *q, const str
     page_hidden(&b, "response_type", q->response_type);
     page_hidden(&b, "scope", q->scope);
     page_hidden(&b, "state", q->state);
+    if (q->component_appid[0])
+        page_hidden(&b, "component_appid", q->component_appid);
     page_hidden(&b, "csrf", csrf);
     buf_puts(&b, "<button class=\"primary\" id=\"allow\" name=\"decision\" value=\"allow\">Allow"
                  "</button><button class=\"secondary\" id=\"deny\" name=\"decision\" "
@@ -176,7 +183,7 @@ int api_oauth_authorize_decide(struct req *r)
         req_param(r, "decision", decision, sizeof(decision)) <= 0)
         return error_page(r, OAUTH_PAGE_STATE);
     if (strcmp(decision, "allow") != 0) {
-        send_redirect(r, q.redirect_uri, NULL, q.state);
+        send_redirect(r, &q, NULL);
         return 0;
     }
     return approve(r, &q, uid);
@@ -245,7 +252,7 @@ int api_qrconnect_poll(struct req *r)
     buf_printf(&b, "{\"status\":%d", status);
     if (status == 2 || status == 3) {
         char target[2400];
-        oauth_redirect_target(q.redirect_uri, status == 2 ? q.code : NULL, q.state, target,
+        oauth_redirect_target(q.redirect_uri, status == 2 ? q.code : NULL, q.state, NULL, target,
                               sizeof(target));
         buf_puts(&b, ",\"redirect\":");
         buf_json_cstr(&b, target);

@@ -4,8 +4,10 @@
  */
 #include "api.h"
 #include "../core/accounts.h"
+#include "../core/component.h"
 #include "../core/oauth.h"
 #include "../store/store.h"
+#include "../store/store_component.h"
 #include "../util/err.h"
 #include "../util/xalloc.h"
 
@@ -150,4 +152,75 @@ int api_sns_auth(struct req *r)
         return rc;
     http_send_ok(r);
     return 0;
+}
+
+/* ------------------------------------------------------------------ for a third party */
+
+/* the third party asking for appid's users: its component token, naming component_appid,
+ * and appid's authorization of it (component.md §10). 0 or the errcode */
+static int component_caller(struct req *r, const char *appid)
+{
+    char component[19], tok[160], owner[19];
+    int rc = param(r, "component_appid", component, sizeof(component), ERR_INVALID_COMPONENT);
+    if (rc != 0)
+        return ERR_INVALID_COMPONENT;
+    long n = req_query(r, "component_access_token", tok, sizeof(tok));
+    if (n <= 0)
+        n = req_query(r, "access_token", tok, sizeof(tok));
+    if (n == -1 || n == 0)
+        return ERR_MISSING_ACCESS_TOKEN;
+    if (n < 0 || (rc = component_token_check(r->rd, tok, (size_t)n, owner)) != 0)
+        return n < 0 ? ERR_INVALID_CREDENTIAL : rc;
+    if (strcmp(owner, component) != 0)
+        return ERR_INVALID_COMPONENT;
+    struct component_auth a;
+    return store_auth_get(r->rd, component, appid, &a) == 0 ? 0 : ERR_COMPONENT_NOT_AUTHORIZED;
+}
+
+int api_sns_component_access_token(struct req *r)
+{
+    struct oauth_exchange *x = xcalloc(1, sizeof(*x));
+    char grant[64];
+    int rc = param(r, "appid", x->appid, sizeof(x->appid), ERR_MISSING_APPID);
+    if (rc == ERR_INVALID_PARAM)
+        rc = ERR_INVALID_APPID;
+    if (rc == 0)
+        rc = param(r, "code", x->code, sizeof(x->code), ERR_MISSING_CODE);
+    if (rc == ERR_INVALID_PARAM)
+        rc = ERR_INVALID_CODE;
+    if (rc == 0 && (param(r, "grant_type", grant, sizeof(grant), 1) != 0 ||
+                    strcmp(grant, "authorization_code") != 0))
+        rc = ERR_INVALID_GRANT_TYPE;
+    if (rc == 0)
+        rc = component_caller(r, x->appid);
+    if (rc != 0) {
+        free(x);
+        return rc;
+    }
+    x->by_component = 1;
+    snprintf(x->ip, sizeof(x->ip), "%s", r->ip);
+    return http_write(r, oauth_exchange_run, NULL, x, exchange_done);
+}
+
+int api_sns_component_refresh_token(struct req *r)
+{
+    struct oauth_refresh *f = xcalloc(1, sizeof(*f));
+    char grant[64];
+    int rc = param(r, "appid", f->appid, sizeof(f->appid), ERR_MISSING_APPID);
+    if (rc == ERR_INVALID_PARAM)
+        rc = ERR_INVALID_APPID;
+    if (rc == 0)
+        rc = param(r, "refresh_token", f->refresh, sizeof(f->refresh), ERR_MISSING_REFRESH_TOKEN);
+    if (rc == ERR_INVALID_PARAM)
+        rc = ERR_INVALID_REFRESH_TOKEN;
+    if (rc == 0 && (param(r, "grant_type", grant, sizeof(grant), 1) != 0 ||
+                    strcmp(grant, "refresh_token") != 0))
+        rc = ERR_INVALID_GRANT_TYPE;
+    if (rc == 0)
+        rc = component_caller(r, f->appid);
+    if (rc != 0) {
+        free(f);
+        return rc;
+    }
+    return http_write(r, oauth_refresh_run, NULL, f, refresh_done);
 }

@@ -1,5 +1,6 @@
 /* oauth: see oauth.h */
 #include "oauth.h"
+#include "../store/store_component.h"
 #include "users.h"
 #include "accounts.h"
 #include "clock.h"
@@ -72,6 +73,24 @@ static int inapp_scopes_only(const char *scope)
     return 1;
 }
 
+/* a third party authorizing for the account: the account authorized it, and redirect_uri is
+ * on one of its web domains */
+static int check_component(struct store *rd, const struct oauth_request *q)
+{
+    struct component c;
+    struct component_auth auth;
+    if (store_component_get(rd, q->component_appid, &c) != 0)
+        return OAUTH_PAGE_APPID;
+    if (store_auth_get(rd, q->component_appid, q->appid, &auth) != 0)
+        return OAUTH_PAGE_NOT_AUTHORIZED;
+    char domains[sizeof(c.domains)];
+    snprintf(domains, sizeof(domains), "%s", c.domains);
+    for (char *save = NULL, *d = strtok_r(domains, ",", &save); d; d = strtok_r(NULL, ",", &save))
+        if (oauth_redirect_allowed(d, q->redirect_uri))
+            return 0;
+    return OAUTH_PAGE_DOMAIN;
+}
+
 int oauth_check_request(struct store *rd, const struct oauth_request *q, struct account *a)
 {
     if (!q->appid[0])
@@ -89,6 +108,8 @@ int oauth_check_request(struct store *rd, const struct oauth_request *q, struct 
         return OAUTH_PAGE_SCOPE;
     if (!q->qr && (strcmp(a->type, "service") != 0 || !a->verified))
         return OAUTH_PAGE_SCOPE_DENIED;
+    if (q->component_appid[0])
+        return check_component(rd, q);
     if (!oauth_redirect_allowed(a->oauth_domain, q->redirect_uri))
         return OAUTH_PAGE_DOMAIN;
     return 0;
@@ -101,8 +122,8 @@ int oauth_granted(struct store *rd, const char *appid, int64_t user_id, const ch
            oauth_scope_has(granted, scope);
 }
 
-void oauth_redirect_target(const char *uri, const char *code, const char *state, char *out,
-                           size_t cap)
+void oauth_redirect_target(const char *uri, const char *code, const char *state, const char *appid,
+                           char *out, size_t cap)
 {
     const char *hash = strchr(uri, '#');
     size_t base = hash ? (size_t)(hash - uri) : strlen(uri);
@@ -113,6 +134,8 @@ void oauth_redirect_target(const char *uri, const char *code, const char *state,
         buf_printf(&b, "code=%s&", code);
     buf_puts(&b, "state=");
     url_encode(&b, state);
+    if (appid)
+        buf_printf(&b, "&appid=%s", appid);
     buf_puts(&b, hash ? hash : "");
     snprintf(out, cap, "%s", b.ptr);
     buf_release(&b);
@@ -190,7 +213,7 @@ int oauth_exchange_run(struct store *s, void *arg)
     struct oauth_exchange *x = arg;
     if (ratelimit_over("oauth-code", x->ip, BAD_CODES_PER_MINUTE))
         return ERR_MINUTE_QUOTA;
-    int rc = check_secret(s, x->appid, x->secret);
+    int rc = x->by_component ? 0 : check_secret(s, x->appid, x->secret);
     struct oauth_code c;
     if (rc == 0 && (rc = redeem(s, x, &c)) != 0 && rc != ERR_SYSTEM) {
         ratelimit_count("oauth-code", x->ip);

@@ -28,6 +28,7 @@ enum {
     OAUTH_PAGE_APPID = 10012,
     OAUTH_PAGE_STATE = 10013,
     OAUTH_PAGE_WRONG_APP = 10016,
+    OAUTH_PAGE_NOT_AUTHORIZED = 10015, /* the account has not authorized that third party */
 };
 
 struct oauth_request {
@@ -36,7 +37,8 @@ struct oauth_request {
     char response_type[32];
     char scope[64];
     char state[160];
-    int qr; /* qrconnect (website login) rather than in-app authorize */
+    int qr;                   /* qrconnect (website login) rather than in-app authorize */
+    char component_appid[19]; /* a third party authorizing for the account; "" = none */
 };
 
 /* validates a request of the authorization pages: 0, or an OAUTH_PAGE_* code; fills *a */
@@ -48,8 +50,9 @@ int oauth_scope_has(const char *scope, const char *want);
 /* 1 if the user already granted `scope` to appid (consent remembered) */
 int oauth_granted(struct store *rd, const char *appid, int64_t user_id, const char *scope);
 /* writes the redirect target: uri + code (unless NULL) + state, before any #fragment */
-void oauth_redirect_target(const char *uri, const char *code, const char *state, char *out,
-                           size_t cap);
+/* appid: appended as &appid= (a third party's authorization names the account); NULL = no */
+void oauth_redirect_target(const char *uri, const char *code, const char *state, const char *appid,
+                           char *out, size_t cap);
 
 struct oauth_approve {
     char appid[19];
@@ -68,6 +71,7 @@ struct oauth_grant_result {
 
 struct oauth_exchange {
     char appid[19];
+    int by_component; /* a third party's exchange: it proved itself, there is no secret */
     char secret[64];
     char code[64];
     char ip[64];

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { expectErr, useServer } from './lib/server.mjs';
 import { closeDevServers, decrypt, parseXml, randomAesKey, sha1Sorted, startDevServer } from './lib/devserver.mjs';
-import { get, newUser, postForm, signIn } from './lib/oauth.mjs';
+import { get, ids, newUser, postForm, signIn } from './lib/oauth.mjs';
 import { client, newClientUser, nextFromAccount } from './lib/messaging.mjs';
 
 const h = useServer({ testClock: true });
@@ -466,6 +466,36 @@ describe('messages of an authorizing account', () => {
         assert.equal(push.msg.Content, 'hello merchant');
         const reply = await nextFromAccount(srv(), u, acct.appid, sent.body.message_id);
         assert.equal(reply.body.content, `third party for ${acct.original_id}`);
+    });
+});
+
+describe('web authorization for the merchant', () => {
+    test('authorize with component_appid; the third party exchanges and refreshes without a secret', async () => {
+        const s = await authorized({ set_1: '1' });
+        const { c, acct } = s;
+        const u = await newUser(srv());
+        const cookie = await signIn(srv(), u.username, u.password);
+        const page = (extra = {}) => `/connect/oauth2/authorize?${new URLSearchParams({ appid: acct.appid, redirect_uri: 'http://127.0.0.1:9/cb', response_type: 'code', scope: 'snsapi_base', state: 'st', component_appid: c.comp.component_appid, ...extra })}`;
+        const res = await get(srv(), page(), cookie);
+        assert.equal(res.status, 302, res.text);
+        const back = new URL(res.location);
+        assert.equal(back.searchParams.get('state'), 'st');
+        assert.equal(back.searchParams.get('appid'), acct.appid);
+        const code = back.searchParams.get('code');
+        const q = (path, extra) => srv().get(`/sns/oauth2/component/${path}?${new URLSearchParams({ appid: acct.appid, component_appid: c.comp.component_appid, component_access_token: c.ctoken, ...extra })}`);
+        const x = await q('access_token', { code, grant_type: 'authorization_code' });
+        assert.equal(x.body.errcode, undefined, x.text);
+        assert.equal(x.body.openid, (await ids(srv(), acct.appid, u.id)).openid);
+        const f = await q('refresh_token', { refresh_token: x.body.refresh_token, grant_type: 'refresh_token' });
+        assert.ok(f.body.access_token, f.text);
+        expectErr(await q('access_token', { code, grant_type: 'authorization_code' }), 40163);
+        expectErr(await q('access_token', { code: 'nope', grant_type: 'authorization_code', component_access_token: 'bad' }), 40001);
+        // the redirect must be on the third party's domains; the account must have authorized it
+        assert.equal((await get(srv(), page({ redirect_uri: 'http://evil.example/cb' }), cookie)).status, 400);
+        const stranger = await srv().createAccount({ type: 'service', verified: true });
+        const refused = await get(srv(), page({ appid: stranger.appid }), cookie);
+        assert.equal(refused.status, 400);
+        assert.match(refused.text, /10015/);
     });
 });
 
