@@ -195,6 +195,14 @@ static int approve_done(struct req *r, void *arg, int rc)
         return error_page(r, 400, rc, "The pre_auth_code is no longer usable.");
     if (rc == ERR_ARGUMENT_INVALID)
         return error_page(r, 400, rc, "Leave at least one permission ticked.");
+    if (rc == ERR_CONFLICT) {
+        char msg[160];
+        snprintf(msg, sizeof(msg),
+                 "Permission set %d is exclusive and another third-party platform already "
+                 "holds it for this account. Untick it, or cancel that authorization first.",
+                 j->a.exclusive_set);
+        return error_page(r, 409, rc, msg);
+    }
     if (rc != 0)
         return error_page(r, 500, rc, "The authorization could not be saved.");
     struct buf loc = BUF_INIT;

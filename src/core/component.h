@@ -84,10 +84,12 @@ struct component_approve {
     int64_t user_id;     /* must be the account's administrator */
     /* out */
     char auth_code[96];
+    int exclusive_set; /* with ERR_CONFLICT: the exclusive set another third party holds */
 };
 /* writer job: the administrator approves: stores the authorization (a new refresh token),
  * issues the auth code, uses up the pre-auth code and pushes authorized / updateauthorized;
- * ERR_FORBIDDEN when user_id does not administer the account */
+ * ERR_FORBIDDEN when user_id does not administer the account; ERR_CONFLICT when another third
+ * party holds one of the exclusive sets asked for (4, 24, 34, 54) */
 int component_approve_run(struct store *s, void *arg);
 /* after_commit hook: wakes the push worker */
 void component_push_after(void *unused);

@@ -120,13 +120,50 @@ static int check_approval(struct store *s, const struct component_approve *a, st
     return sets_subset(a->func_sets, c->func_sets) ? 0 : ERR_ARGUMENT_INVALID;
 }
 
+/* sets only one third party may hold for an account (spec/component.md §7) */
+static const int exclusive_sets[] = {4, 24, 34, 54};
+
+struct exclusive_check {
+    const char *component;
+    const char *sets;
+    int taken;
+};
+
+static void on_other_auth(void *arg, const struct component_auth *a)
+{
+    struct exclusive_check *x = arg;
+    if (strcmp(a->component_appid, x->component) == 0)
+        return;
+    for (size_t i = 0; i < sizeof(exclusive_sets) / sizeof(exclusive_sets[0]); i++)
+        if (component_sets_has(x->sets, exclusive_sets[i]) &&
+            component_sets_has(a->func_sets, exclusive_sets[i]))
+            x->taken = exclusive_sets[i];
+}
+
+/* the first exclusive set of `sets` another component holds for the account; 0 = none */
+static int exclusive_taken(struct store *s, const char *component, const char *authorizer,
+                           const char *sets, int *taken)
+{
+    struct exclusive_check x = {component, sets, 0};
+    int rc = store_auth_list_authorizer(s, authorizer, on_other_auth, &x);
+    *taken = x.taken;
+    return rc;
+}
+
 int component_approve_run(struct store *s, void *arg)
 {
     struct component_approve *a = arg;
     struct component c;
     struct component_auth old, au = {0};
     int64_t now = clock_now();
+    int taken = 0;
     int rc = check_approval(s, a, &c);
+    if (rc == 0)
+        rc = exclusive_taken(s, c.appid, a->authorizer_appid, a->func_sets, &taken);
+    if (rc == 0 && taken) {
+        a->exclusive_set = taken;
+        return ERR_CONFLICT;
+    }
     if (rc == 0)
         rc = store_preauth_use(s, a->component_appid, a->preauth);
     if (rc != 0)

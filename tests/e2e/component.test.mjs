@@ -419,6 +419,24 @@ describe('authorizers', () => {
     });
 });
 
+describe('exclusive permission sets', () => {
+    test('set 4 goes to one third party per account; another must leave it unticked', async () => {
+        const a = await authSetup({ domains: ['127.0.0.1'], func_sets: [1, 4] });
+        const approve = async (c, sets) => {
+            const page = await get(srv(), pageUrl(c, await preauth(c), 'http://127.0.0.1:9/back'), a.cookie);
+            assert.equal(page.status, 200, page.text.slice(0, 300));
+            return postForm(srv(), '/cgi-bin/componentloginpage', { ...formOf(page.text), authorizer_appid: a.acct.appid, ...sets }, a.cookie);
+        };
+        assert.equal((await approve(a.c, { set_1: '1', set_4: '1' })).status, 302);
+        const b = await newComponent({ domains: ['127.0.0.1'], func_sets: [1, 4] });
+        b.ctoken = (await componentToken(b, (await nextTicket(b.dev)).msg.ComponentVerifyTicket)).body.component_access_token;
+        const refused = await approve(b, { set_1: '1', set_4: '1' });
+        assert.equal(refused.status, 409, refused.text.slice(0, 300));
+        assert.match(refused.text, /exclusive/);
+        assert.equal((await approve(b, { set_1: '1' })).status, 302, 'without the exclusive set it is fine');
+    });
+});
+
 describe('calling wire APIs for the merchant', () => {
     test('an authorizer token reaches only the granted permission sets, and dies with the authorization', async () => {
         const s = await authorized({ set_1: '1', set_2: '1' });
