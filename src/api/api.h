@@ -149,6 +149,8 @@ int api_set_authorizer_option(struct req *r);
 int api_component_clear_quota(struct req *r);
 int api_client_authorizations(struct req *r);
 int api_client_authorization_cancel(struct req *r);
+int api_client_authorization_update(struct req *r);
+int api_client_administered(struct req *r);
 /* api_component_page.c: the authorization pages */
 int api_componentloginpage(struct req *r);
 int api_componentloginpage_approve(struct req *r);

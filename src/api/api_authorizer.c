@@ -300,3 +300,97 @@ int api_client_authorization_cancel(struct req *r)
     c->user_id = r->user_id;
     return http_write(r, cancel_run, component_push_after, c, ok_done);
 }
+
+/* the sets of a JSON array of ids as "1,2,15"; -1 when it is not a non-empty array of ids */
+static int sets_of(const cJSON *arr, char *out, size_t cap)
+{
+    struct buf b = BUF_INIT;
+    const cJSON *v;
+    int n = 0, bad = !cJSON_IsArray(arr);
+    const cJSON *list = bad ? NULL : arr;
+    cJSON_ArrayForEach(v, list)
+    {
+        if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 1000)
+            bad = 1;
+        else
+            buf_printf(&b, "%s%d", n++ ? "," : "", (int)v->valuedouble);
+    }
+    int rc = bad || n == 0 || b.len >= cap ? -1 : 0;
+    if (rc == 0)
+        snprintf(out, cap, "%s", b.ptr);
+    buf_release(&b);
+    return rc;
+}
+
+/* POST /client/v1/authorizations/update {appid, component_appid, func_sets:[ids]}: the
+ * administrator keeps fewer of the sets granted */
+int api_client_authorization_update(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct component_narrow *c = xcalloc(1, sizeof(*c));
+    if (json_copy_str(o, "appid", c->authorizer_appid, sizeof(c->authorizer_appid)) != JSON_OK ||
+        json_copy_str(o, "component_appid", c->component_appid, sizeof(c->component_appid)) !=
+            JSON_OK ||
+        sets_of(cJSON_GetObjectItemCaseSensitive(o, "func_sets"), c->func_sets,
+                sizeof(c->func_sets)) != 0)
+        rc = ERR_ARGUMENT_INVALID;
+    cJSON_Delete(o);
+    if (rc != 0) {
+        free(c);
+        return rc;
+    }
+    c->user_id = r->user_id;
+    return http_write(r, component_narrow_run, component_push_after, c, ok_done);
+}
+
+struct administered {
+    struct req *r;
+    struct buf *b;
+    int n;
+};
+
+static void named_item(void *arg, const struct component_auth *a)
+{
+    struct administered *x = arg;
+    struct component c;
+    client_item(x->b, a);
+    if (store_component_get(x->r->rd, a->component_appid, &c) == 0) {
+        x->b->len--; /* reopen the object for the name */
+        buf_puts(x->b, ",\"component_name\":");
+        buf_json_cstr(x->b, c.name);
+        buf_putc(x->b, '}');
+    }
+}
+
+static void on_admin_account(void *arg, const char *appid, const char *name)
+{
+    struct administered *x = arg;
+    if (x->n++ > 0)
+        buf_putc(x->b, ',');
+    buf_puts(x->b, "{\"appid\":");
+    buf_json_cstr(x->b, appid);
+    buf_puts(x->b, ",\"name\":");
+    buf_json_cstr(x->b, name);
+    buf_puts(x->b, ",\"authorizations\":[");
+    store_auth_list_authorizer(x->r->rd, appid, named_item, x);
+    buf_puts(x->b, "]}");
+}
+
+/* GET /client/v1/administered: the accounts the user administers, with their third parties */
+int api_client_administered(struct req *r)
+{
+    struct buf b = BUF_INIT;
+    struct administered x = {r, &b, 0};
+    buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"accounts\":[");
+    int rc = store_admin_accounts(r->rd, r->user_id, on_admin_account, &x);
+    if (rc != 0) {
+        buf_release(&b);
+        return rc;
+    }
+    buf_puts(&b, "]}");
+    http_send_buf(r, &b);
+    return 0;
+}

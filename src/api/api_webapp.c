@@ -13,9 +13,8 @@ static const struct {
     const char *path;
     const char *file;
 } pages[] = {
-    {"/app/accounts", "accounts.html"},
-    {"/app/chat", "chat.html"},
-    {"/app/history", "history.html"},
+    {"/app/accounts", "accounts.html"}, {"/app/authorizations", "authorizations.html"},
+    {"/app/chat", "chat.html"},         {"/app/history", "history.html"},
     {"/app/scan", "scan.html"},
 };
 

@@ -143,4 +143,15 @@ struct component_cancel {
  * unauthorized; ERR_FORBIDDEN (not the admin) or ERR_COMPONENT_NOT_AUTHORIZED */
 int component_cancel_run(struct store *s, void *arg);
 
+struct component_narrow {
+    char component_appid[19];
+    char authorizer_appid[19];
+    int64_t user_id;     /* must administer the account */
+    char func_sets[256]; /* what stays granted: a non-empty subset of the current grant */
+};
+/* writer job: the administrator changes an authorization by unticking sets: stores the
+ * smaller grant and pushes updateauthorized; ERR_FORBIDDEN, ERR_COMPONENT_NOT_AUTHORIZED, or
+ * ERR_ARGUMENT_INVALID when the sets are empty or not all granted before */
+int component_narrow_run(struct store *s, void *arg);
+
 #endif

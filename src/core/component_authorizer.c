@@ -12,6 +12,7 @@
 #include "../util/err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int component_auth_get(struct store *rd, const char *component_appid, const char *authorizer_appid,
@@ -116,6 +117,53 @@ int component_cancel_run(struct store *s, void *arg)
     xml_cdata(&b, "AuthorizerAppid", c->authorizer_appid);
     xml_end(&b);
     rc = push_enqueue_component(s, &comp, "unauthorized", b.ptr);
+    buf_release(&b);
+    return rc;
+}
+
+/* 1 if every id of the comma-separated `sets` is in `of`, and there is at least one */
+static int subset_of(const char *sets, const char *of)
+{
+    char copy[256];
+    int n = 0;
+    snprintf(copy, sizeof(copy), "%s", sets);
+    for (char *save = NULL, *id = strtok_r(copy, ",", &save); id;
+         id = strtok_r(NULL, ",", &save), n++)
+        if (!component_sets_has(of, atoi(id)))
+            return 0;
+    return n > 0;
+}
+
+int component_narrow_run(struct store *s, void *arg)
+{
+    struct component_narrow *c = arg;
+    int64_t admin = 0, now = clock_now();
+    struct component_auth a;
+    struct component comp;
+    int rc = store_account_admin_get(s, c->authorizer_appid, &admin);
+    if (rc == ERR_NOT_FOUND || (rc == 0 && (admin == 0 || admin != c->user_id)))
+        return ERR_FORBIDDEN;
+    if (rc == 0)
+        rc = store_auth_get(s, c->component_appid, c->authorizer_appid, &a);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_COMPONENT_NOT_AUTHORIZED;
+    if (rc != 0)
+        return rc;
+    if (!subset_of(c->func_sets, a.func_sets))
+        return ERR_ARGUMENT_INVALID;
+    if (strcmp(c->func_sets, a.func_sets) == 0)
+        return 0;
+    snprintf(a.func_sets, sizeof(a.func_sets), "%s", c->func_sets);
+    if ((rc = store_auth_put(s, &a)) != 0 || store_component_get(s, a.component_appid, &comp))
+        return rc;
+    struct buf b = BUF_INIT;
+    xml_begin(&b);
+    xml_cdata(&b, "AppId", comp.appid);
+    xml_num(&b, "CreateTime", now);
+    xml_cdata(&b, "InfoType", "updateauthorized");
+    xml_cdata(&b, "AuthorizerAppid", c->authorizer_appid);
+    xml_end(&b);
+    rc = push_enqueue_component(s, &comp, "updateauthorized", b.ptr);
     buf_release(&b);
     return rc;
 }

@@ -149,6 +149,7 @@ const struct route routes[] = {
     /* web client: the pages of /app/ (files under /app/static/ and /app/vendor/ are served by
      * the HTTP layer, http/static.c) */
     {M_GET, "/app/accounts", api_app_page, AUTH_NONE, 0, 0, 0},
+    {M_GET, "/app/authorizations", api_app_page, AUTH_NONE, 0, 0, 0},
     {M_GET, "/app/chat", api_app_page, AUTH_NONE, 0, 0, 0},
     {M_GET, "/app/history", api_app_page, AUTH_NONE, 0, 0, 0},
     {M_GET, "/app/scan", api_app_page, AUTH_NONE, 0, 0, 0},
@@ -202,6 +203,9 @@ const struct route routes[] = {
     {M_GET, "/client/v1/messages", api_client_messages, AUTH_CLIENT, 0, 0, 0},
     /* the administrator's third-party authorizations */
     {M_GET, "/client/v1/authorizations", api_client_authorizations, AUTH_CLIENT, 0, 0, 0},
+    {M_POST, "/client/v1/authorizations/update", api_client_authorization_update, AUTH_CLIENT, 0, 0,
+     0},
+    {M_GET, "/client/v1/administered", api_client_administered, AUTH_CLIENT, 0, 0, 0},
     {M_POST, "/client/v1/authorizations/cancel", api_client_authorization_cancel, AUTH_CLIENT, 0, 0,
      0},
 };

@@ -419,6 +419,36 @@ describe('authorizers', () => {
     });
 });
 
+describe('the merchant changes an authorization', () => {
+    test('lists administered accounts with their third parties; keeps fewer sets; updateauthorized', async () => {
+        const s = await authorized({ set_1: '1', set_2: '1', set_15: '1' });
+        const { c, acct, user, info } = s;
+        const login = await srv().post('/client/v1/login', { username: user.username, password: user.password });
+        const auth = { headers: { authorization: `Bearer ${login.body.session}` } };
+        const mine = await srv().get('/client/v1/administered', auth);
+        assert.equal(mine.status, 200, mine.text);
+        const entry = mine.body.accounts.find((a) => a.appid === acct.appid);
+        assert.deepEqual(entry.authorizations.map((a) => [a.component_appid, a.component_name, a.func_sets]), [[c.comp.component_appid, 'Third Party Co', [1, 2, 15]]]);
+        const update = (func_sets) => srv().post('/client/v1/authorizations/update', { appid: acct.appid, component_appid: c.comp.component_appid, func_sets }, auth);
+        assert.equal((await update([1, 2, 15, 7])).status, 400, 'no set can be added here');
+        assert.equal((await update([])).status, 400);
+        const r = await update([1, 2]);
+        assert.equal(r.status, 200, r.text);
+        const ev = await c.dev.next();
+        assert.equal(ev.msg.InfoType, 'updateauthorized');
+        assert.equal(ev.msg.AuthorizerAppid, acct.appid);
+        const tok = info.authorizer_access_token;
+        expectErr(await srv().get(`/cgi-bin/menu/get?access_token=${encodeURIComponent(tok)}`), 61007);
+        const other = await newUser(srv());
+        const ol = await srv().post('/client/v1/login', { username: other.username, password: other.password });
+        const stranger = await srv().post('/client/v1/authorizations/update', { appid: acct.appid, component_appid: c.comp.component_appid, func_sets: [1] }, { headers: { authorization: `Bearer ${ol.body.session}` } });
+        assert.equal(stranger.status, 403);
+        const page = await get(srv(), '/app/authorizations', s.cookie);
+        assert.equal(page.status, 200);
+        assert.match(page.text, /authorizations\.js/);
+    });
+});
+
 describe('exclusive permission sets', () => {
     test('set 4 goes to one third party per account; another must leave it unticked', async () => {
         const a = await authSetup({ domains: ['127.0.0.1'], func_sets: [1, 4] });
