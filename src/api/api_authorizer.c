@@ -71,7 +71,7 @@ int api_authorizer_token(struct req *r)
         free(f);
         return rc;
     }
-    return http_write(r, component_refresh_run, NULL, f, refresh_done);
+    return http_write(r, component_refresh_run, component_auth_changed, f, refresh_done);
 }
 
 /* ------------------------------------------------------------------ api_get_authorizer_info */

@@ -334,5 +334,5 @@ int api_query_auth(struct req *r)
         free(q);
         return rc;
     }
-    return http_write(r, component_query_auth_run, NULL, q, query_auth_done);
+    return http_write(r, component_query_auth_run, component_auth_changed, q, query_auth_done);
 }

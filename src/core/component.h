@@ -72,6 +72,9 @@ int component_redirect_allowed(const struct component *c, const char *redirect_u
  */
 int component_authorizer_check(struct store *rd, const char *token, int perm_set, int64_t now,
                                char appid[19]);
+/* after_commit hook of every change to authorizations or authorizer tokens: the cached
+ * authorizer tokens are checked against the database again */
+void component_auth_changed(void *unused);
 /* 1 if set id `id` is in the comma-separated list */
 int component_sets_has(const char *sets, int id);
 

@@ -188,7 +188,7 @@ int component_approve_run(struct store *s, void *arg)
 
 void component_push_after(void *unused)
 {
-    (void)unused;
+    component_auth_changed(unused);
     push_worker_kick();
 }
 

@@ -10,7 +10,10 @@
 #include "../push/outbox.h"
 #include "../push/xml.h"
 #include "../util/err.h"
+#include "../util/hash.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,28 +171,95 @@ int component_narrow_run(struct store *s, void *arg)
     return rc;
 }
 
+/* ------------------------------------------------------------------ the token cache */
+
+/*
+ * Authorizer tokens checked on the hot path come from a direct-mapped cache, never the
+ * database, once seen. Any change to authorizations or their tokens bumps `generation` after
+ * it commits; an entry of an older generation is a miss, so a cancelled authorization stops
+ * its tokens at once. The generation is read before the database, so an entry filled from a
+ * read that raced a change is already stale when stored.
+ */
+#define AZ_SLOTS 4096
+
+struct az_entry {
+    char token[128];
+    char appid[19];
+    char sets[256];
+    int64_t expires_at;
+    uint64_t generation;
+};
+
+static struct az_entry az_cache[AZ_SLOTS];
+static pthread_rwlock_t az_lock = PTHREAD_RWLOCK_INITIALIZER;
+static _Atomic uint64_t generation = 1;
+
+void component_auth_changed(void *unused)
+{
+    (void)unused;
+    atomic_fetch_add(&generation, 1);
+}
+
+static size_t az_slot(const char *token)
+{
+    return hash_fnv1a(token, strlen(token)) % AZ_SLOTS;
+}
+
+static int az_lookup(const char *token, struct az_entry *out)
+{
+    uint64_t gen = atomic_load(&generation);
+    pthread_rwlock_rdlock(&az_lock);
+    const struct az_entry *e = &az_cache[az_slot(token)];
+    int hit = e->generation == gen && strcmp(e->token, token) == 0;
+    if (hit)
+        *out = *e;
+    pthread_rwlock_unlock(&az_lock);
+    return hit;
+}
+
+static void az_store(const struct az_entry *e)
+{
+    if (strlen(e->token) >= sizeof(e->token))
+        return;
+    pthread_rwlock_wrlock(&az_lock);
+    az_cache[az_slot(e->token)] = *e;
+    pthread_rwlock_unlock(&az_lock);
+}
+
+/* the token's authorization from the database into e; 0 or the errcode */
+static int az_load(struct store *rd, const char *token, struct az_entry *e)
+{
+    char component[19];
+    struct component_auth a;
+    e->generation = atomic_load(&generation);
+    int rc = store_authorizer_token_get(rd, token, component, e->appid, &e->expires_at);
+    if (rc == 0)
+        rc = store_auth_get(rd, component, e->appid, &a);
+    if (rc == ERR_NOT_FOUND)
+        return ERR_INVALID_CREDENTIAL;
+    if (rc != 0)
+        return rc;
+    snprintf(e->token, sizeof(e->token), "%s", token);
+    snprintf(e->sets, sizeof(e->sets), "%s", a.func_sets);
+    az_store(e);
+    return 0;
+}
+
 int component_authorizer_check(struct store *rd, const char *token, int perm_set, int64_t now,
                                char appid[19])
 {
-    char component[19], authorizer[19];
-    int64_t expires_at;
-    int rc = store_authorizer_token_get(rd, token, component, authorizer, &expires_at);
-    if (rc == ERR_NOT_FOUND)
-        return ERR_INVALID_CREDENTIAL;
-    if (rc != 0)
-        return rc;
-    if (expires_at <= now)
+    struct az_entry e;
+    if (!az_lookup(token, &e)) {
+        int rc = az_load(rd, token, &e);
+        if (rc != 0)
+            return rc;
+    }
+    if (e.expires_at <= now)
         return ERR_ACCESS_TOKEN_EXPIRED;
-    struct component_auth a;
-    rc = store_auth_get(rd, component, authorizer, &a);
-    if (rc == ERR_NOT_FOUND)
-        return ERR_INVALID_CREDENTIAL;
-    if (rc != 0)
-        return rc;
     if (perm_set == 0)
         return ERR_API_UNAUTHORIZED;
-    if (!component_sets_has(a.func_sets, perm_set))
+    if (!component_sets_has(e.sets, perm_set))
         return ERR_COMPONENT_API_UNAUTHORIZED;
-    memcpy(appid, authorizer, 19);
+    memcpy(appid, e.appid, 19);
     return 0;
 }
