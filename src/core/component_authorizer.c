@@ -183,7 +183,7 @@ int component_narrow_run(struct store *s, void *arg)
 #define AZ_SLOTS 4096
 
 struct az_entry {
-    char token[128];
+    char token[160]; /* authorizer tokens are 128 characters */
     char appid[19];
     char sets[256];
     int64_t expires_at;

@@ -123,10 +123,12 @@ static int auth_token(struct req *r)
         return ERR_MISSING_ACCESS_TOKEN;
     if (n < 0)
         return ERR_INVALID_CREDENTIAL;
-    int rc = tokens_check(r->rd, tok, (size_t)n, r->appid);
+    /* an account's own tokens carry AT_ or ST_ (tokens.c); anything else is a third party's */
+    int own = n > 3 && (memcmp(tok, "AT_", 3) == 0 || memcmp(tok, "ST_", 3) == 0);
+    int rc =
+        own ? tokens_check(r->rd, tok, (size_t)n, r->appid)
+            : component_authorizer_check(r->rd, tok, r->route->perm_set, clock_now(), r->appid);
     char component[19];
-    if (rc == ERR_INVALID_CREDENTIAL)
-        rc = component_authorizer_check(r->rd, tok, r->route->perm_set, clock_now(), r->appid);
     if (rc == ERR_INVALID_CREDENTIAL &&
         component_token_check(r->rd, tok, (size_t)n, component) == 0)
         return ERR_API_UNAUTHORIZED; /* a component token on an account API */
