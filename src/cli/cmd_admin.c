@@ -11,7 +11,7 @@
  *   operator-key
  *   seed-followers --appid A --count N [--batch B]   (users seed0000001.. follow A; see seed.h)
  *
- * seed-followers commits every B users (default 10000) and prints progress on stderr; what
+ * seed-followers commits every B users (default 50000) and prints progress on stderr; what
  * was committed before an error stays, and running it again skips what is done. It is made
  * for a stopped server's data directory; beside a running one each batch waits for the
  * server's writes (and holds them up) while it commits.
@@ -188,7 +188,7 @@ static int seed_cmd(struct admin_ctx *c)
     const char *appid, *n;
     int64_t count, batch;
     if (need(c, "appid", &appid) != 0 || need(c, "count", &n) != 0 ||
-        count_opt(c, "count", 0, &count) != 0 || count_opt(c, "batch", 10000, &batch) != 0)
+        count_opt(c, "count", 0, &count) != 0 || count_opt(c, "batch", 50000, &batch) != 0)
         return ERR_ARGUMENT_INVALID;
     struct seed_range r = {.appid = appid, .first = 1};
     int64_t t0 = clock_mono_ns();
