@@ -5,3 +5,6 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 "$HERE/token-api"
 "$HERE/oauth-api"
+"$HERE/push"
+"$HERE/mass"
+"$HERE/userget"
