@@ -6,7 +6,8 @@
 HERE=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 HZ=$(getconf CLK_TCK)
-NCPU=$(nproc) # shellcheck disable=SC2034 # used by the scripts that source this file
+# shellcheck disable=SC2034 # used by the scripts that source this file
+NCPU=$(nproc)
 
 log() { printf '%s\n' "$*" >&2; }
 die() {
