@@ -100,20 +100,21 @@ machine_steal() { awk '/^cpu /{print $9; exit}' /proc/stat; }
 task_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '{print $1, $14+$15}'; }
 now_s() { date +%s.%N; }
 
-# waits until other processes use less than QUIET_PCT % of a core, at most QUIET_MAX s
+# waits until other processes plus the hypervisor's steal take less than QUIET_PCT % of a
+# core, at most QUIET_MAX s
 wait_quiet() {
-    local waited=0 b0 b1 pct
+    local waited=0 b0 b1 s0 s1 pct
     while :; do
-        b0=$(machine_busy)
+        b0=$(machine_busy) s0=$(machine_steal)
         sleep 1
-        b1=$(machine_busy)
-        pct=$(((b1 - b0) * 100 / HZ))
+        b1=$(machine_busy) s1=$(machine_steal)
+        pct=$(((b1 - b0 + s1 - s0) * 100 / HZ))
         [ "$pct" -lt "${QUIET_PCT:-25}" ] && return 0
         if [ "$waited" -ge "${QUIET_MAX:-30}" ]; then
-            log "  (machine still busy: ${pct}% of a core; measuring anyway)"
+            log "  (machine still busy: ${pct}% of a core used or stolen; measuring anyway)"
             return 0
         fi
-        [ "$waited" -eq 0 ] && log "  (machine busy: ${pct}% of a core used; waiting up to ${QUIET_MAX:-30}s)"
+        [ "$waited" -eq 0 ] && log "  (machine busy: ${pct}% of a core used or stolen; waiting up to ${QUIET_MAX:-30}s)"
         waited=$((waited + 1))
     done
 }
