@@ -5,7 +5,9 @@
 // returned and again after the reads.
 //   node bench/mass-send.mjs URL ACCESS_TOKEN APPID SESSIONS_FILE PID CONTENT [WIDTH]
 // Prints one line: send_ms visible_ms read_p50_ms read_p99_ms first_read_seen seen readers
-//   rss_before_kb hwm_send_kb hwm_reads_kb msg_id
+//   rss_before_kb hwm_send_kb hwm_reads_kb msg_id anon_send_kb file_send_kb anon_reads_kb
+//   file_reads_kb (RssAnon: the process's own memory; RssFile: mapped files, mostly the
+//   database, which SQLite reads through mmap)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { client, pool, pct, must } from './lib/http.mjs';
 
@@ -22,7 +24,7 @@ const t0 = process.hrtime.bigint();
 const sent = must(await c.post(`/cgi-bin/message/mass/sendall?access_token=${token}`,
     { filter: { is_to_all: true }, msgtype: 'text', text: { content } }), 'sendall');
 const t1 = process.hrtime.bigint();
-const hwmSend = vm('VmHWM');
+const hwmSend = vm('VmHWM'), anonSend = vm('RssAnon'), fileSend = vm('RssFile');
 
 const reads = [];
 let firstSeen = 0, seen = 0, last = t1;
@@ -44,9 +46,9 @@ await pool(sessions, Number(widthStr), async (s, i) => {
         await sleep(20);
     }
 });
-const hwmReads = vm('VmHWM');
+const hwmReads = vm('VmHWM'), anonReads = vm('RssAnon'), fileReads = vm('RssFile');
 reads.sort((a, b) => a - b);
 console.log([ms(t0, t1).toFixed(1), seen === sessions.length ? ms(t0, last).toFixed(1) : 'nan',
     pct(reads, 50).toFixed(2), pct(reads, 99).toFixed(2), firstSeen, seen, sessions.length,
-    rssBefore, hwmSend, hwmReads, sent.msg_id].join(' '));
+    rssBefore, hwmSend, hwmReads, sent.msg_id, anonSend, fileSend, anonReads, fileReads].join(' '));
 c.close();
