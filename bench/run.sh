@@ -6,3 +6,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 "$HERE/token-api"
 "$HERE/oauth-api"
 "$HERE/authorizer"
+"$HERE/push"
+"$HERE/mass"
+"$HERE/userget"

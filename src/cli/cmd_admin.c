@@ -12,11 +12,19 @@
  *   component create --name N --token T --aes-key K --auth-url U [--message-url U]
  *             [--sets 1,2,15] [--domains HOST,HOST] [--appid wx...] | list
  *   operator-key
+ *   seed-followers --appid A --count N [--batch B]   (users seed0000001.. follow A; see seed.h)
+ *
+ * seed-followers commits every B users (default 50000) and prints progress on stderr; what
+ * was committed before an error stays, and running it again skips what is done. It is made
+ * for a stopped server's data directory; beside a running one each batch waits for the
+ * server's writes (and holds them up) while it commits.
  */
 #include "cli.h"
 #include "../api/render.h"
 #include "../core/accounts.h"
+#include "../core/clock.h"
 #include "../core/component.h"
+#include "../core/seed.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/parse.h"
@@ -214,12 +222,55 @@ static int user_cmd(struct admin_ctx *c, const char *verb)
     return rc;
 }
 
+/* a positive count option; def when absent */
+static int count_opt(struct admin_ctx *c, const char *name, int64_t def, int64_t *out)
+{
+    const char *v = opt(c, name);
+    *out = def;
+    if (v && (parse_i64(v, strlen(v), out) != 0 || *out < 1)) {
+        fprintf(stderr, "lianjie admin: --%s must be a positive number\n", name);
+        return ERR_ARGUMENT_INVALID;
+    }
+    return 0;
+}
+
+/* batches of seed_followers, each committed; the caller commits the last one */
+static int seed_cmd(struct admin_ctx *c)
+{
+    const char *appid, *n;
+    int64_t count, batch;
+    if (need(c, "appid", &appid) != 0 || need(c, "count", &n) != 0 ||
+        count_opt(c, "count", 0, &count) != 0 || count_opt(c, "batch", 50000, &batch) != 0)
+        return ERR_ARGUMENT_INVALID;
+    struct seed_range r = {.appid = appid, .first = 1};
+    int64_t t0 = clock_mono_ns();
+    int rc = 0;
+    while (rc == 0 && r.first <= count) {
+        r.count = count - r.first + 1 < batch ? count - r.first + 1 : batch;
+        rc = seed_followers(c->s, &r);
+        r.first += r.count;
+        if (rc == 0 && r.first <= count)
+            rc = store_commit(c->s) ?: store_begin(c->s);
+        if (rc == 0 && ((r.first - 1) % 100000 < r.count || r.first > count))
+            fprintf(stderr, "seed-followers: %lld of %lld\n", (long long)(r.first - 1),
+                    (long long)count);
+    }
+    if (rc == 0)
+        printf("{\"appid\":\"%s\",\"count\":%lld,\"created\":%lld,\"followed\":%lld,"
+               "\"skipped\":%lld,\"seconds\":%.2f}\n",
+               appid, (long long)count, (long long)r.created, (long long)r.followed,
+               (long long)r.skipped, (double)(clock_mono_ns() - t0) / 1e9);
+    return rc;
+}
+
 static int dispatch(struct admin_ctx *c, const char *noun, const char *verb)
 {
     if (strcmp(noun, "operator-key") == 0) {
         printf("%s\n", accounts_operator_key());
         return 0;
     }
+    if (strcmp(noun, "seed-followers") == 0)
+        return seed_cmd(c);
     if (!verb)
         return ERR_ARGUMENT_INVALID;
     if (strcmp(noun, "open-account") == 0)
@@ -258,7 +309,7 @@ int cmd_admin(int argc, char **argv)
     words(argc, argv, &noun, &verb);
     if (!noun) {
         fprintf(stderr, "usage: lianjie admin [--data DIR] open-account|account|user|"
-                        "component|operator-key <verb> [options]\n");
+                        "component|operator-key|seed-followers <verb> [options]\n");
         return 2;
     }
     if (store_open(dir ? dir : "./lianjie-data", &c.s) != 0)

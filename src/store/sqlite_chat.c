@@ -322,3 +322,23 @@ int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, vo
     }
     return r < 0 ? ERR_SYSTEM : 0;
 }
+
+/* ------------------------------------------------------------------ bulk follows */
+
+int store_follower_subscribe(struct store *s, const struct follower *f, int *written)
+{
+    *written = 0;
+    int rc = EXEC(s,
+                  "INSERT INTO followers(" FOLLOWER_COLS
+                  ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+                  " $16, $17, $18) ON CONFLICT(appid, openid) DO UPDATE SET subscribed = 1,"
+                  " subscribe_time = $5, subscribe_scene = $7, qr_scene = $8,"
+                  " qr_scene_str = $9, follow_mark = $18 WHERE followers.subscribed = 0",
+                  "ttiiiitittiiiiiiii", f->appid, f->openid, f->user_id, (int64_t)1,
+                  f->subscribe_time, f->unsubscribe_time, f->subscribe_scene, f->qr_scene,
+                  f->qr_scene_str, f->remark, (int64_t)f->blacklisted, f->blacklisted_at, f->cs_at,
+                  f->cs_ttl, f->cs_quota, f->cs_used, f->typing_until, f->follow_mark);
+    if (rc == 0)
+        *written = sqlite3_changes(s->db) > 0;
+    return rc;
+}

@@ -114,4 +114,10 @@ int store_push_list(struct store *s, const char *appid, int64_t before, int limi
 int store_attempt_insert(struct store *s, const struct push_attempt *a);
 int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, void *arg);
 
+/* makes f a subscribed follower unless it already is one: inserts its row, or re-subscribes
+ * an unsubscribed row (subscribe_time, scene, QR scene and follow_mark from f; remark, tags,
+ * blacklist and window kept). *written: 1 when a row was written, 0 when f->openid already
+ * followed */
+int store_follower_subscribe(struct store *s, const struct follower *f, int *written);
+
 #endif
