@@ -58,33 +58,29 @@ static int refresh_done(struct req *r, void *arg, int rc)
     return 0;
 }
 
-int api_sns_access_token(struct req *r)
+/* the parameters of a code exchange; with_secret: an account's (a third party has none) */
+static int read_exchange(struct req *r, struct oauth_exchange *x, int with_secret)
 {
-    struct oauth_exchange *x = xcalloc(1, sizeof(*x));
     char grant[64];
     int rc = param(r, "appid", x->appid, sizeof(x->appid), ERR_MISSING_APPID);
     if (rc == ERR_INVALID_PARAM)
         rc = ERR_INVALID_APPID;
-    if (rc == 0)
+    if (rc == 0 && with_secret)
         rc = param(r, "secret", x->secret, sizeof(x->secret), ERR_MISSING_SECRET);
     if (rc == 0)
         rc = param(r, "code", x->code, sizeof(x->code), ERR_MISSING_CODE);
-    if (rc == ERR_INVALID_PARAM && x->appid[0] && x->secret[0])
+    if (rc == ERR_INVALID_PARAM && x->appid[0] && (!with_secret || x->secret[0]))
         rc = ERR_INVALID_CODE;
     if (rc == 0 && (param(r, "grant_type", grant, sizeof(grant), 1) != 0 ||
                     strcmp(grant, "authorization_code") != 0))
         rc = ERR_INVALID_GRANT_TYPE;
-    if (rc != 0) {
-        free(x);
-        return rc;
-    }
     snprintf(x->ip, sizeof(x->ip), "%s", r->ip);
-    return http_write(r, oauth_exchange_run, NULL, x, exchange_done);
+    return rc;
 }
 
-int api_sns_refresh_token(struct req *r)
+/* the parameters of a refresh */
+static int read_refresh(struct req *r, struct oauth_refresh *f)
 {
-    struct oauth_refresh *f = xcalloc(1, sizeof(*f));
     char grant[64];
     int rc = param(r, "appid", f->appid, sizeof(f->appid), ERR_MISSING_APPID);
     if (rc == ERR_INVALID_PARAM)
@@ -96,6 +92,24 @@ int api_sns_refresh_token(struct req *r)
     if (rc == 0 && (param(r, "grant_type", grant, sizeof(grant), 1) != 0 ||
                     strcmp(grant, "refresh_token") != 0))
         rc = ERR_INVALID_GRANT_TYPE;
+    return rc;
+}
+
+int api_sns_access_token(struct req *r)
+{
+    struct oauth_exchange *x = xcalloc(1, sizeof(*x));
+    int rc = read_exchange(r, x, 1);
+    if (rc != 0) {
+        free(x);
+        return rc;
+    }
+    return http_write(r, oauth_exchange_run, NULL, x, exchange_done);
+}
+
+int api_sns_refresh_token(struct req *r)
+{
+    struct oauth_refresh *f = xcalloc(1, sizeof(*f));
+    int rc = read_refresh(r, f);
     if (rc != 0) {
         free(f);
         return rc;
@@ -180,17 +194,7 @@ static int component_caller(struct req *r, const char *appid)
 int api_sns_component_access_token(struct req *r)
 {
     struct oauth_exchange *x = xcalloc(1, sizeof(*x));
-    char grant[64];
-    int rc = param(r, "appid", x->appid, sizeof(x->appid), ERR_MISSING_APPID);
-    if (rc == ERR_INVALID_PARAM)
-        rc = ERR_INVALID_APPID;
-    if (rc == 0)
-        rc = param(r, "code", x->code, sizeof(x->code), ERR_MISSING_CODE);
-    if (rc == ERR_INVALID_PARAM)
-        rc = ERR_INVALID_CODE;
-    if (rc == 0 && (param(r, "grant_type", grant, sizeof(grant), 1) != 0 ||
-                    strcmp(grant, "authorization_code") != 0))
-        rc = ERR_INVALID_GRANT_TYPE;
+    int rc = read_exchange(r, x, 0);
     if (rc == 0)
         rc = component_caller(r, x->appid);
     if (rc != 0) {
@@ -198,24 +202,13 @@ int api_sns_component_access_token(struct req *r)
         return rc;
     }
     x->by_component = 1;
-    snprintf(x->ip, sizeof(x->ip), "%s", r->ip);
     return http_write(r, oauth_exchange_run, NULL, x, exchange_done);
 }
 
 int api_sns_component_refresh_token(struct req *r)
 {
     struct oauth_refresh *f = xcalloc(1, sizeof(*f));
-    char grant[64];
-    int rc = param(r, "appid", f->appid, sizeof(f->appid), ERR_MISSING_APPID);
-    if (rc == ERR_INVALID_PARAM)
-        rc = ERR_INVALID_APPID;
-    if (rc == 0)
-        rc = param(r, "refresh_token", f->refresh, sizeof(f->refresh), ERR_MISSING_REFRESH_TOKEN);
-    if (rc == ERR_INVALID_PARAM)
-        rc = ERR_INVALID_REFRESH_TOKEN;
-    if (rc == 0 && (param(r, "grant_type", grant, sizeof(grant), 1) != 0 ||
-                    strcmp(grant, "refresh_token") != 0))
-        rc = ERR_INVALID_GRANT_TYPE;
+    int rc = read_refresh(r, f);
     if (rc == 0)
         rc = component_caller(r, f->appid);
     if (rc != 0) {
