@@ -15,6 +15,8 @@
 extern const int metric_status_codes[METRIC_STATUSES]; /* last slot: any other */
 extern const double lat_bucket_le[LAT_BUCKETS];        /* seconds */
 
+struct async_job;
+
 struct thread_metrics {
     atomic_ullong req[METRIC_ROUTES + 1][METRIC_STATUSES];
     atomic_ullong lat[LAT_BUCKETS + 1]; /* last: +Inf */
@@ -31,6 +33,11 @@ struct thread_ctx {
     h2o_multithread_receiver_t receiver;
     uint64_t rid_seq;
     int fd;
+    /* writes handed over during this loop turn: submitted together when the turn ends */
+    struct wjob *pend_first, *pend_last;
+    /* answers of the writer's current batch for this loop: only the writer thread touches
+     * them, and hands them over together when the batch ends */
+    struct async_job *done_first, *done_last;
     struct thread_metrics metrics;
 };
 

@@ -336,7 +336,13 @@ void http_redirect(struct req *r, const char *location)
 
 /* ------------------------------------------------------------------ writes through the writer */
 
-struct async_job;
+/*
+ * An answer produced on another thread reaches its loop as an h2o message. A write's answer is
+ * staged by the writer thread (write_complete) and all answers of one batch for one loop
+ * travel as one message (deliver_batch): one lock and at most one wake-up per loop and batch.
+ * Writes are likewise queued per loop and handed to the writer once per loop turn
+ * (submit_pending).
+ */
 
 struct guard {
     struct async_job *job;
@@ -345,6 +351,7 @@ struct guard {
 struct async_job {
     struct wjob job;
     h2o_multithread_message_t msg;
+    struct async_job *batch_next; /* more answers carried by the same message */
     struct thread_ctx *thr;
     struct req *r; /* NULL once the request is gone */
     struct guard *guard;
@@ -364,21 +371,56 @@ static void async_complete(struct wjob *job)
     h2o_multithread_send_message(&aj->thr->receiver, &aj->msg);
 }
 
+/* writer thread: stages a write's answer until its batch ends */
+static void write_complete(struct wjob *job)
+{
+    struct async_job *aj = (struct async_job *)job, *prev;
+    struct thread_ctx *t = aj->thr;
+    aj->batch_next = NULL;
+    prev = t->done_last;
+    t->done_last = aj;
+    if (prev)
+        prev->batch_next = aj;
+    else
+        t->done_first = aj;
+}
+
+/* writer thread, at the end of each batch: one message per loop with all its answers */
+static void deliver_batch(void)
+{
+    for (int i = 0; i < nthreads; i++) {
+        struct thread_ctx *t = &threads[i];
+        struct async_job *first = t->done_first;
+        if (!first)
+            continue;
+        t->done_first = t->done_last = NULL;
+        h2o_multithread_send_message(&t->receiver, &first->msg);
+    }
+}
+
+static void finish_one(struct async_job *aj)
+{
+    if (aj->r) {
+        aj->guard->job = NULL;
+        int rc = aj->done(aj->r, aj->job.arg, aj->job.rc);
+        if (rc != 0 && rc != REQ_ASYNC)
+            http_send_err(aj->r, rc);
+    }
+    free(aj->job.arg);
+    free(aj);
+}
+
 static void on_messages(h2o_multithread_receiver_t *recv, h2o_linklist_t *messages)
 {
     while (!h2o_linklist_is_empty(messages)) {
         h2o_multithread_message_t *m =
             H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
         h2o_linklist_unlink(&m->link);
-        struct async_job *aj = H2O_STRUCT_FROM_MEMBER(struct async_job, msg, m);
-        if (aj->r) {
-            aj->guard->job = NULL;
-            int rc = aj->done(aj->r, aj->job.arg, aj->job.rc);
-            if (rc != 0 && rc != REQ_ASYNC)
-                http_send_err(aj->r, rc);
+        struct async_job *aj = H2O_STRUCT_FROM_MEMBER(struct async_job, msg, m), *next;
+        for (; aj; aj = next) {
+            next = aj->batch_next;
+            finish_one(aj);
         }
-        free(aj->job.arg);
-        free(aj);
     }
 }
 
@@ -407,10 +449,26 @@ int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), voi
                req_done_fn done)
 {
     struct async_job *aj = (struct async_job *)http_defer(r, arg, done);
+    struct thread_ctx *t = r->thr;
     aj->job.run = run;
     aj->job.after_commit = after_commit;
-    writer_submit(&aj->job);
+    aj->job.complete = write_complete;
+    aj->job.next = NULL;
+    if (t->pend_last)
+        t->pend_last->next = &aj->job;
+    else
+        t->pend_first = &aj->job;
+    t->pend_last = &aj->job;
     return REQ_ASYNC;
+}
+
+/* loop thread, at the end of each turn: the turn's writes go to the writer together */
+static void submit_pending(struct thread_ctx *t)
+{
+    if (!t->pend_first)
+        return;
+    writer_submit_chain(t->pend_first, t->pend_last);
+    t->pend_first = t->pend_last = NULL;
 }
 
 /* ------------------------------------------------------------------ intake */
@@ -534,7 +592,7 @@ static void *run_loop(void *arg)
     sock->data = t;
     h2o_socket_read_start(sock, on_accept);
     while (h2o_evloop_run(loop, INT32_MAX) == 0)
-        ;
+        submit_pending(t);
     return NULL;
 }
 
@@ -582,6 +640,7 @@ int http_serve(const struct http_config *cfg)
     if (nthreads < 1)
         nthreads = 1;
     threads = xcalloc((size_t)nthreads, sizeof(*threads));
+    writer_set_batch_end(deliver_batch);
     int port = cfg->port;
     if (open_threads(cfg, &port) != 0)
         return 1;

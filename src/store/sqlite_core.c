@@ -2,10 +2,12 @@
  * sqlite_core: the statement cache and step helpers every SQLite store file uses.
  */
 #include "sqlite_int.h"
+#include "store.h"
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../core/clock.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -155,4 +157,50 @@ int sq_each(struct store *s, sqlite3_stmt *st, int one, void (*row)(sqlite3_stmt
     if (r < 0)
         return ERR_SYSTEM;
     return one && rows == 0 ? ERR_NOT_FOUND : 0;
+}
+
+/* ------------------------------------------------------------------ process and WAL */
+
+static void global_init_once(void)
+{
+    /* without it every allocation inside SQLite takes one process-wide mutex */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void sq_global_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, global_init_once);
+}
+
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    ((struct store *)arg)->wal_pages = pages;
+    return SQLITE_OK;
+}
+
+void store_wal_manual(struct store *s)
+{
+    sqlite3_wal_hook(s->db, on_wal_commit, s); /* replaces the automatic checkpoint */
+}
+
+int store_wal_pages(struct store *s)
+{
+    return s->wal_pages;
+}
+
+int store_checkpoint(struct store *s)
+{
+    int64_t t0 = clock_mono_ns();
+    int log_pages = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied);
+    s->busy_ns += clock_mono_ns() - t0;
+    s->wal_pages = 0;
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        log_error("store", "checkpoint failed: %s", sqlite3_errmsg(s->db));
+        return ERR_SYSTEM;
+    }
+    log_at(LOG_DEBUG, "store", NULL, "checkpoint: %d of %d pages in %lld us", copied, log_pages,
+           (long long)(clock_mono_ns() - t0) / 1000);
+    return 0;
 }

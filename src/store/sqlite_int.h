@@ -22,7 +22,11 @@ struct store {
     /* bind index of $1..$N for each cached statement (0 = not used by it) */
     unsigned char params[STMT_SLOTS][MAX_PARAMS];
     int64_t busy_ns;
+    int wal_pages; /* pages in the WAL after the last commit (store_wal_manual) */
 };
+
+/* process-wide SQLite settings; store_open() calls it once, before the first connection */
+void sq_global_init(void);
 
 /* the cached statement for sql (prepared on first use); *slot gets its cache slot */
 sqlite3_stmt *sq_stmt_slot(struct store *s, const char *sql, size_t *slot);

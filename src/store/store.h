@@ -119,6 +119,15 @@ int store_rollback(struct store *s);
 int store_savepoint(struct store *s);
 int store_savepoint_release(struct store *s);
 int store_savepoint_rollback(struct store *s);
+/*
+ * For the writer's connection: commits stop checkpointing the WAL themselves (SQLite would do
+ * it inside COMMIT every 1000 pages); the owner calls store_checkpoint() when
+ * store_wal_pages() (pages in the WAL after the last commit) has grown enough.
+ */
+void store_wal_manual(struct store *s);
+int store_wal_pages(struct store *s);
+/* copies committed WAL pages into the database (PASSIVE: never waits for readers) */
+int store_checkpoint(struct store *s);
 /* nanoseconds spent in the database by this connection since it opened */
 int64_t store_busy_ns(struct store *s);
 

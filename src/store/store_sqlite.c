@@ -78,6 +78,7 @@ int store_open(const char *dir, struct store **out)
         }
         snprintf(path, sizeof(path), "%s/lianjie.db", dir);
     }
+    sq_global_init();
     struct store *s = xcalloc(1, sizeof(*s));
     if (sqlite3_open_v2(path, &s->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

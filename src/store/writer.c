@@ -10,30 +10,56 @@
 #include <stdlib.h>
 
 #define BATCH_MAX 4096
+/* WAL pages after which the writer checkpoints, once the batch's answers are on their way
+ * (SQLite's own automatic checkpoint would run inside COMMIT, before them) */
+#define CHECKPOINT_PAGES 1000
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static struct wjob *head, **tail = &head;
-static int stopping;
+static int stopping, idle;
 static pthread_t thread;
 static struct store *wstore;
 static struct writer_stats stats;
+static void (*_Atomic batch_end)(void);
+
+/* appends first..last (linked by next, last->next == NULL) under one lock; wakes the writer
+ * only when it waits for work */
+static void enqueue(struct wjob *first, struct wjob *last)
+{
+    pthread_mutex_lock(&mu);
+    *tail = first;
+    tail = &last->next;
+    if (idle)
+        pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+}
 
 void writer_submit(struct wjob *job)
 {
     job->next = NULL;
-    pthread_mutex_lock(&mu);
-    *tail = job;
-    tail = &job->next;
-    pthread_cond_signal(&cv);
-    pthread_mutex_unlock(&mu);
+    enqueue(job, job);
+}
+
+void writer_submit_chain(struct wjob *first, struct wjob *last)
+{
+    last->next = NULL;
+    enqueue(first, last);
+}
+
+void writer_set_batch_end(void (*fn)(void))
+{
+    atomic_store(&batch_end, fn);
 }
 
 static struct wjob *take_batch(void)
 {
     pthread_mutex_lock(&mu);
-    while (!head && !stopping)
+    while (!head && !stopping) {
+        idle = 1;
         pthread_cond_wait(&cv, &mu);
+        idle = 0;
+    }
     struct wjob *batch = head, *last = head;
     int n = 1;
     while (last && last->next && n < BATCH_MAX) {
@@ -62,12 +88,11 @@ static void run_one(struct wjob *j)
     store_savepoint_release(wstore);
 }
 
-static void run_batch(struct wjob *batch)
+/* runs the batch in one transaction; 1 if it committed */
+static int commit_batch(struct wjob *batch, uint64_t *n)
 {
-    int64_t t0 = clock_mono_ns();
-    uint64_t n = 0;
     int begun = store_begin(wstore) == 0;
-    for (struct wjob *j = batch; j; j = j->next, n++) {
+    for (struct wjob *j = batch; j; j = j->next, (*n)++) {
         if (begun)
             run_one(j);
         else
@@ -76,8 +101,16 @@ static void run_batch(struct wjob *batch)
     int committed = begun && store_commit(wstore) == 0;
     if (begun && !committed) {
         store_rollback(wstore);
-        log_error("writer", "commit of a batch of %llu jobs failed", (unsigned long long)n);
+        log_error("writer", "commit of a batch of %llu jobs failed", (unsigned long long)*n);
     }
+    return committed;
+}
+
+static void run_batch(struct wjob *batch)
+{
+    int64_t t0 = clock_mono_ns();
+    uint64_t n = 0;
+    int committed = commit_batch(batch, &n);
     int64_t dt = clock_mono_ns() - t0;
     pthread_mutex_lock(&mu);
     stats.batches++;
@@ -93,6 +126,11 @@ static void run_batch(struct wjob *batch)
             j->after_commit(j->arg);
         j->complete(j);
     }
+    void (*end)(void) = atomic_load(&batch_end);
+    if (end)
+        end();
+    if (store_wal_pages(wstore) >= CHECKPOINT_PAGES)
+        store_checkpoint(wstore);
 }
 
 static void *writer_main(void *unused)
@@ -110,6 +148,7 @@ int writer_start(const char *dir)
 {
     if (store_open(dir, &wstore) != 0)
         return ERR_SYSTEM;
+    store_wal_manual(wstore);
     if (pthread_create(&thread, NULL, writer_main, NULL) != 0) {
         store_close(wstore);
         return ERR_SYSTEM;

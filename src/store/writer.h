@@ -10,6 +10,9 @@
  *
  * `run` and `after_commit` execute on the writer thread; `complete` too, and it must only
  * hand the result over (to an event loop, or a waiting thread), never block.
+ *
+ * The writer checkpoints the WAL itself, after a batch's completions were handed over, so no
+ * answer waits for a checkpoint.
  */
 #ifndef LJ_WRITER_H
 #define LJ_WRITER_H
@@ -34,6 +37,15 @@ struct wjob {
 int writer_start(const char *dir);
 void writer_stop(void);
 void writer_submit(struct wjob *job);
+/* submits first..last, linked by their `next`, under one lock and with one wake-up (an event
+ * loop hands over the writes of one turn this way) */
+void writer_submit_chain(struct wjob *first, struct wjob *last);
+/*
+ * fn runs on the writer thread after the `complete` calls of every batch, so that a
+ * `complete` may only stage its result and fn hand all of them over at once (one wake-up of
+ * each event loop per batch). Set it before submitting jobs that rely on it.
+ */
+void writer_set_batch_end(void (*fn)(void));
 /* runs one job and waits for its commit; usable from any thread but an event loop */
 int writer_run_sync(wjob_run_fn run, void (*after_commit)(void *), void *arg);
 
