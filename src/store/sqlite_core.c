@@ -105,6 +105,14 @@ int sq_exec_stmt(struct store *s, sqlite3_stmt *st)
     return ERR_SYSTEM;
 }
 
+int sq_insert_id(struct store *s, sqlite3_stmt *st, int64_t *id)
+{
+    int rc = sq_exec_stmt(s, st);
+    if (rc == 0)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
 /* steps a query; 1 = row, 0 = no more rows, -1 = error (statement already reset) */
 int sq_step(struct store *s, sqlite3_stmt *st)
 {

@@ -39,6 +39,12 @@ sqlite3_stmt *sq_query(struct store *s, const char *sql, const char *types, ...)
 void sq_done(sqlite3_stmt *st);
 /* steps a statement to its end: 0, ERR_CONFLICT (unique key) or ERR_SYSTEM */
 int sq_exec_stmt(struct store *s, sqlite3_stmt *st);
+/*
+ * steps an INSERT into a rowid table to its end and sets *id to the new row's id; 0,
+ * ERR_CONFLICT or ERR_SYSTEM. Cheaper than RETURNING id, which collects the returned rows in
+ * a temporary b-tree on every execution.
+ */
+int sq_insert_id(struct store *s, sqlite3_stmt *st, int64_t *id);
 /* steps a query; 1 = row, 0 = no more rows, -1 = error (statement already reset) */
 int sq_step(struct store *s, sqlite3_stmt *st);
 void sq_col_text(sqlite3_stmt *st, int i, char *dst, size_t cap);

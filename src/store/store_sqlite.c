@@ -304,22 +304,15 @@ static void fill_id(sqlite3_stmt *st, void *out)
 
 int store_user_insert(struct store *s, struct user *u)
 {
-    sqlite3_stmt *st =
-        sq_query(s,
-                 "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
-                 " language, country, province, city, created_at)"
-                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                 "ttttitttti", u->username, u->password_hash, u->nickname, u->avatar,
-                 (int64_t)u->sex, u->language, u->country, u->province, u->city, u->created_at);
-    if (!st)
-        return ERR_SYSTEM;
-    int r = sq_step(s, st);
-    if (r == 1) {
-        fill_id(st, &u->id);
-        sq_done(st);
-        return 0;
-    }
-    return sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE ? ERR_CONFLICT : ERR_SYSTEM;
+    return sq_insert_id(s,
+                        sq_query(s,
+                                 "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
+                                 " language, country, province, city, created_at)"
+                                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                 "ttttitttti", u->username, u->password_hash, u->nickname,
+                                 u->avatar, (int64_t)u->sex, u->language, u->country, u->province,
+                                 u->city, u->created_at),
+                        &u->id);
 }
 
 int store_user_get(struct store *s, int64_t id, struct user *out)
