@@ -203,7 +203,6 @@ int store_checkpoint(struct store *s)
     int log_pages = 0, copied = 0;
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied);
     s->busy_ns += clock_mono_ns() - t0;
-    s->wal_pages = 0;
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         log_error("store", "checkpoint failed: %s", sqlite3_errmsg(s->db));
         return ERR_SYSTEM;

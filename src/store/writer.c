@@ -10,9 +10,18 @@
 #include <stdlib.h>
 
 #define BATCH_MAX 4096
-/* WAL pages after which the writer checkpoints, once the batch's answers are on their way
- * (SQLite's own automatic checkpoint would run inside COMMIT, before them) */
-#define CHECKPOINT_PAGES 1000
+
+/*
+ * Checkpoints. SQLite's automatic one runs inside COMMIT every 1000 WAL pages and stalls the
+ * batch for milliseconds (two fsyncs). Here a helper thread, on its own connection, copies the
+ * WAL into the database whenever it grew by CKPT_STEP pages, while the writer goes on. Only a
+ * checkpoint that leaves no page behind lets the next commit restart the WAL from its
+ * beginning, and with the writer always appending the helper never gets there: so once the
+ * WAL holds WAL_CAP pages the writer checkpoints itself, after the batch's answers are on
+ * their way, copying only what the helper has not. The WAL stays under about WAL_CAP pages.
+ */
+#define CKPT_STEP 1000
+#define WAL_CAP   8000
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
@@ -22,6 +31,17 @@ static pthread_t thread;
 static struct store *wstore;
 static struct writer_stats stats;
 static void (*_Atomic batch_end)(void);
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int want, stopping;
+    /* writer thread only: WAL pages when a checkpoint was last asked for, and the size at
+     * which the writer checkpoints itself (0: the default) */
+    int last, cap;
+    pthread_t thread;
+    struct store *s;
+} ck = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 /* appends first..last (linked by next, last->next == NULL) under one lock; wakes the writer
  * only when it waits for work */
@@ -88,6 +108,47 @@ static void run_one(struct wjob *j)
     store_savepoint_release(wstore);
 }
 
+static void *checkpointer_main(void *unused)
+{
+    pthread_mutex_lock(&ck.mu);
+    for (;;) {
+        while (!ck.want && !ck.stopping)
+            pthread_cond_wait(&ck.cv, &ck.mu);
+        if (ck.stopping)
+            break;
+        ck.want = 0;
+        pthread_mutex_unlock(&ck.mu);
+        store_checkpoint(ck.s);
+        pthread_mutex_lock(&ck.mu);
+    }
+    pthread_mutex_unlock(&ck.mu);
+    return NULL;
+}
+
+/* writer thread, after a batch was handed over (see CKPT_STEP above) */
+static void checkpoint_after_batch(void)
+{
+    int pages = store_wal_pages(wstore);
+    if (pages < ck.last) { /* the WAL restarted */
+        ck.last = 0;
+        ck.cap = 0;
+    }
+    int cap = ck.cap ? ck.cap : ck.s ? WAL_CAP : CKPT_STEP;
+    if (pages >= cap) {
+        store_checkpoint(wstore);
+        ck.last = pages;
+        /* if a reader kept the WAL from restarting, the next try is CKPT_STEP pages later,
+         * not after every batch */
+        ck.cap = pages + CKPT_STEP;
+    } else if (ck.s && pages - ck.last >= CKPT_STEP) {
+        ck.last = pages;
+        pthread_mutex_lock(&ck.mu);
+        ck.want = 1;
+        pthread_cond_signal(&ck.cv);
+        pthread_mutex_unlock(&ck.mu);
+    }
+}
+
 /* runs the batch in one transaction; 1 if it committed */
 static int commit_batch(struct wjob *batch, uint64_t *n)
 {
@@ -129,8 +190,7 @@ static void run_batch(struct wjob *batch)
     void (*end)(void) = atomic_load(&batch_end);
     if (end)
         end();
-    if (store_wal_pages(wstore) >= CHECKPOINT_PAGES)
-        store_checkpoint(wstore);
+    checkpoint_after_batch();
 }
 
 static void *writer_main(void *unused)
@@ -149,6 +209,12 @@ int writer_start(const char *dir)
     if (store_open(dir, &wstore) != 0)
         return ERR_SYSTEM;
     store_wal_manual(wstore);
+    /* without the helper the writer checkpoints every CKPT_STEP pages itself */
+    if (store_open(dir, &ck.s) == 0 &&
+        pthread_create(&ck.thread, NULL, checkpointer_main, NULL) != 0) {
+        store_close(ck.s);
+        ck.s = NULL;
+    }
     if (pthread_create(&thread, NULL, writer_main, NULL) != 0) {
         store_close(wstore);
         return ERR_SYSTEM;
@@ -165,6 +231,15 @@ void writer_stop(void)
     pthread_join(thread, NULL);
     store_close(wstore);
     wstore = NULL;
+    if (ck.s) {
+        pthread_mutex_lock(&ck.mu);
+        ck.stopping = 1;
+        pthread_cond_signal(&ck.cv);
+        pthread_mutex_unlock(&ck.mu);
+        pthread_join(ck.thread, NULL);
+        store_close(ck.s);
+        ck.s = NULL;
+    }
 }
 
 struct sync_wait {
