@@ -473,16 +473,59 @@ static void submit_pending(struct thread_ctx *t)
 
 /* ------------------------------------------------------------------ intake */
 
+/* an IPv4 address as dotted decimal into out (16 bytes) */
+static void format_ipv4(const unsigned char *a, char *out)
+{
+    char *p = out;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        *p++ = i < 3 ? '.' : 0;
+    }
+}
+
+/* the peer's address: IPv4 (also when mapped into IPv6) formatted here, once per request;
+ * other IPv6 addresses through getnameinfo, which keeps their scope */
 static void peer_ip(h2o_req_t *h, char *out, size_t cap)
 {
     struct sockaddr_storage ss;
     socklen_t len = h->conn->callbacks->get_peername(h->conn, (struct sockaddr *)&ss);
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
     out[0] = 0;
+    if (len != 0 && ss.ss_family == AF_INET && cap >= 16) {
+        format_ipv4((const unsigned char *)&((const struct sockaddr_in *)&ss)->sin_addr, out);
+        return;
+    }
+    if (len != 0 && ss.ss_family == AF_INET6 && cap >= 16 &&
+        IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+        format_ipv4(in6->sin6_addr.s6_addr + 12, out);
+        return;
+    }
     if (len == 0 ||
         getnameinfo((struct sockaddr *)&ss, len, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0)
         snprintf(out, cap, "unknown");
-    if (strncmp(out, "::ffff:", 7) == 0)
-        memmove(out, out + 7, strlen(out + 7) + 1);
+}
+
+/* lowercase hex of the low 4 * digits bits of v */
+static void put_hex(char *out, uint64_t v, int digits)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; i--, v >>= 4)
+        out[i] = hx[v & 15];
+}
+
+/* "pppppppp-llssssss": the process's random prefix, the loop, the loop's request count */
+static void make_rid(struct thread_ctx *t, char out[18])
+{
+    put_hex(out, rid_prefix, 8);
+    out[8] = '-';
+    put_hex(out + 9, (uint64_t)t->idx & 0xff, 2);
+    put_hex(out + 11, ++t->rid_seq & 0xffffff, 6);
+    out[17] = 0;
 }
 
 size_t http_normalise_path(const char *in, size_t n, char *out)
@@ -518,8 +561,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *h)
     r->rd = t->rd;
     r->t0 = clock_mono_ns();
     r->method = method_of(h);
-    snprintf(r->rid, sizeof(r->rid), "%08x-%02x%06llx", rid_prefix, t->idx & 0xff,
-             (unsigned long long)(++t->rid_seq & 0xffffff));
+    make_rid(t, r->rid);
     size_t plen = h->query_at == SIZE_MAX ? h->path.len : h->query_at;
     char *path = h2o_mem_alloc_pool(&h->pool, plen + 1);
     r->path_len = http_normalise_path(h->path.base, plen, path);
