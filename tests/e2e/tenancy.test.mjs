@@ -155,3 +155,97 @@ describe('merchant B\'s token on merchant A\'s objects', () => {
         await sweep(A.token, A, B);
     });
 });
+
+/** the sets every merchant-facing family needs, ticked on the page */
+const ALL_SETS = { set_1: '1', set_2: '1', set_3: '1', set_7: '1', set_11: '1', set_15: '1' };
+
+describe('third parties', () => {
+    let X; // authorized by A with ALL_SETS
+    let Y; // authorized by B only
+    let xa; // X's authorization_info for A
+    let yb; // Y's authorization_info for B
+
+    before(async () => {
+        A = A || (await merchant(3));
+        B = B || (await merchant(1));
+        X = await C.tokenedComponent(srv(), { domains: ['127.0.0.1'], func_sets: [1, 2, 3, 4, 7, 11, 15] });
+        Y = await C.tokenedComponent(srv(), { domains: ['127.0.0.1'], func_sets: [1, 2, 3, 7, 11, 15] });
+        xa = await C.approve(srv(), X, A, ALL_SETS);
+        yb = await C.approve(srv(), Y, B, ALL_SETS);
+    });
+
+    test('X\'s authorizer token for A reaches A, and none of B\'s data', async () => {
+        const t = xa.authorizer_access_token;
+        const mine = await wire(t, 'GET', `user/info?openid=${A.openid}`);
+        assert.equal(mine.body.remark, 'mine', mine.text);
+        await sweep(t, A, B);
+        await sweep(yb.authorizer_access_token, B, A);
+    });
+
+    test('Y\'s component token gets nothing of X\'s authorizer A', async () => {
+        const capi = (name, body) => C.capi(srv(), Y, name, body);
+        expectErr(await capi('api_authorizer_token', { authorizer_appid: A.acct.appid, authorizer_refresh_token: xa.authorizer_refresh_token }), 61003);
+        expectErr(await capi('api_authorizer_token', { authorizer_appid: B.acct.appid, authorizer_refresh_token: xa.authorizer_refresh_token }), 61023);
+        expectErr(await capi('api_get_authorizer_info', { authorizer_appid: A.acct.appid }), 61003);
+        expectErr(await capi('api_get_authorizer_option', { authorizer_appid: A.acct.appid, option_name: 'voice_recognize' }), 61003);
+        expectErr(await capi('api_set_authorizer_option', { authorizer_appid: A.acct.appid, option_name: 'voice_recognize', option_value: '1' }), 61003);
+        const list = await capi('api_get_authorizer_list', { offset: 0, count: 100 });
+        assert.deepEqual(list.body.list.map((x) => x.authorizer_appid), [B.acct.appid], list.text);
+        // Y's token naming X's appid
+        const asX = (name, body) => srv().post(`/cgi-bin/component/${name}?component_access_token=${Y.ctoken}`,
+            { component_appid: X.comp.component_appid, ...body });
+        expectErr(await asX('api_get_authorizer_info', { authorizer_appid: A.acct.appid }), 61011);
+        expectErr(await asX('api_authorizer_token', { authorizer_appid: A.acct.appid, authorizer_refresh_token: xa.authorizer_refresh_token }), 61011);
+        expectErr(await asX('api_get_authorizer_list', { offset: 0, count: 10 }), 61011);
+        expectErr(await asX('clear_quota', {}), 61011);
+        // an auth code of X's is not Y's to take, and stays X's
+        const code = await C.preauth(srv(), X);
+        const page = await get(srv(), C.pageUrl(X, code, 'http://127.0.0.1:9/back'), A.cookie);
+        const res = await postForm(srv(), '/cgi-bin/componentloginpage', { ...C.formOf(page.text), authorizer_appid: A.acct.appid, ...ALL_SETS }, A.cookie);
+        assert.equal(res.status, 302, res.text);
+        const authCode = new URL(res.location).searchParams.get('auth_code');
+        expectErr(await C.queryAuth(srv(), Y, authCode), 61009);
+        const q = await C.queryAuth(srv(), X, authCode);
+        assert.equal(q.body.authorization_info?.authorizer_appid, A.acct.appid, q.text);
+        xa = q.body.authorization_info;
+        // Y's component token on A's account APIs
+        expectErr(await wire(Y.ctoken, 'GET', 'user/get'), 48001);
+        // web authorization on behalf of A through Y: A never authorized Y
+        const sns = await srv().get(`/sns/oauth2/component/access_token?${new URLSearchParams({ appid: A.acct.appid, code: 'x', grant_type: 'authorization_code', component_appid: Y.comp.component_appid, component_access_token: Y.ctoken })}`);
+        expectErr(sns, 61003);
+        const snsX = await srv().get(`/sns/oauth2/component/access_token?${new URLSearchParams({ appid: A.acct.appid, code: 'x', grant_type: 'authorization_code', component_appid: X.comp.component_appid, component_access_token: Y.ctoken })}`);
+        expectErr(snsX, 61011);
+        // X's authorization is as it was
+        const info = await C.capi(srv(), X, 'api_get_authorizer_info', { authorizer_appid: A.acct.appid });
+        assert.equal(info.body.authorization_info.func_info.length, 6, info.text);
+    });
+
+    test('a user who does not administer A can neither see, change nor cancel its authorizations', async () => {
+        const stranger = await newUser(srv());
+        const login = await srv().post('/client/v1/login', { username: stranger.username, password: stranger.password });
+        const auth = { headers: { authorization: `Bearer ${login.body.session}` } };
+        const body = { appid: A.acct.appid, component_appid: X.comp.component_appid };
+        for (const r of [
+            await srv().post('/client/v1/authorizations/update', { ...body, func_sets: [1] }, auth),
+            await srv().post('/client/v1/authorizations/cancel', body, auth),
+            await srv().get(`/client/v1/authorizations?appid=${A.acct.appid}`, auth),
+        ])
+            expectErr(r, 403, 403);
+        // B's administrator is no administrator of A either
+        const bLogin = await srv().post('/client/v1/login', { username: B.user.username, password: B.user.password });
+        const bAuth = { headers: { authorization: `Bearer ${bLogin.body.session}` } };
+        expectErr(await srv().post('/client/v1/authorizations/cancel', body, bAuth), 403, 403);
+        const mine = await srv().get('/client/v1/administered', bAuth);
+        assert.deepEqual(mine.body.accounts.map((a) => a.appid), [B.acct.appid], mine.text);
+        const none = await srv().get('/client/v1/administered', auth);
+        assert.deepEqual(none.body.accounts, []);
+        const strangerCookie = await signIn(srv(), stranger.username, stranger.password);
+        const page = await get(srv(), '/app/authorizations', strangerCookie);
+        assert.equal(page.status, 200);
+        assert.ok(!page.text.includes(A.acct.appid));
+        // nothing changed: X still holds its six sets and its token works
+        const info = await C.capi(srv(), X, 'api_get_authorizer_info', { authorizer_appid: A.acct.appid });
+        assert.equal(info.body.authorization_info.func_info.length, 6, info.text);
+        assert.equal((await wire(xa.authorizer_access_token, 'GET', 'user/get')).body.total, 1);
+    });
+});
