@@ -249,3 +249,81 @@ describe('third parties', () => {
         assert.equal((await wire(xa.authorizer_access_token, 'GET', 'user/get')).body.total, 1);
     });
 });
+
+describe('JS-SDK tickets with an authorizer token', () => {
+    const sign = (ticket, noncestr, timestamp, url) =>
+        crypto.createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=${noncestr}&timestamp=${timestamp}&url=${url}`).digest('hex');
+
+    test('set 4 gets the authorizer\'s jsapi ticket, which signs wx.config for the authorizer appid', async () => {
+        const m = await C.administered(srv());
+        const own = (await srv().token(m.acct.appid, m.acct.secret)).access_token;
+        const j = await C.tokenedComponent(srv(), { domains: ['127.0.0.1'], func_sets: [1, 4, 8] });
+        const info = await C.approve(srv(), j, m, { set_1: '1', set_4: '1' });
+        const t = await wire(info.authorizer_access_token, 'GET', 'ticket/getticket?type=jsapi');
+        assert.equal(t.body.errcode, 0, t.text);
+        assert.equal(t.body.expires_in, 7200);
+        // the account's own ticket: one per account, whoever asks
+        const mine = await wire(own, 'GET', 'ticket/getticket?type=jsapi');
+        assert.equal(mine.body.ticket, t.body.ticket);
+        const other = await merchantToken();
+        assert.notEqual((await wire(other, 'GET', 'ticket/getticket?type=jsapi')).body.ticket, t.body.ticket);
+        // wx.config({appId: authorizer appid, timestamp, nonceStr, signature}) for a page
+        const url = 'http://127.0.0.1:9/page?x=1';
+        const config = { appId: m.acct.appid, timestamp: '1414587457', nonceStr: 'Wm3WZYTPz0wzccnW' };
+        config.signature = sign(t.body.ticket, config.nonceStr, config.timestamp, url);
+        assert.equal(config.signature, sign(mine.body.ticket, config.nonceStr, config.timestamp, `${url}#frag`.split('#')[0]));
+        assert.match(config.signature, /^[0-9a-f]{40}$/);
+        // the card ticket belongs to set 8, not granted here
+        expectErr(await wire(info.authorizer_access_token, 'GET', 'ticket/getticket?type=wx_card'), 61007);
+    });
+
+    test('without set 4: 61007', async () => {
+        const m = await C.administered(srv());
+        const j = await C.tokenedComponent(srv(), { domains: ['127.0.0.1'], func_sets: [1, 4, 8] });
+        const info = await C.approve(srv(), j, m, { set_1: '1', set_8: '1' });
+        expectErr(await wire(info.authorizer_access_token, 'GET', 'ticket/getticket?type=jsapi'), 61007);
+        const card = await wire(info.authorizer_access_token, 'GET', 'ticket/getticket?type=wx_card');
+        assert.equal(card.body.errcode, 0, card.text);
+    });
+});
+
+async function merchantToken() {
+    const a = await srv().createAccount();
+    return (await srv().token(a.appid, a.secret)).access_token;
+}
+
+describe('a component clearing its quotas', () => {
+    test('/cgi-bin/component/clear_quota and /cgi-bin/clear_quota with the component token', async () => {
+        const c = await C.tokenedComponent(srv());
+        const appid = c.comp.component_appid;
+        // openapi/quota/get is metered: each call with the component token counts against the
+        // component's own quota, itself included
+        const used = async () => {
+            const r = await srv().post(`/cgi-bin/openapi/quota/get?access_token=${c.ctoken}`, { cgi_path: '/cgi-bin/openapi/quota/get' });
+            assert.equal(r.body.errcode, 0, r.text);
+            return r.body.quota.used;
+        };
+        assert.equal(await used(), 1);
+        assert.equal(await used(), 2);
+        // what the SDKs send (WxJava, wechatpy, EasyWeChat, silenceper)
+        const a = await C.capi(srv(), c, 'clear_quota', {});
+        assert.equal(a.body.errcode, 0, a.text);
+        assert.equal(await used(), 1);
+        await used();
+        // the current docs: clear_quota with the component token as access_token, {appid}
+        const b = await srv().post(`/cgi-bin/clear_quota?access_token=${c.ctoken}`, { appid });
+        assert.equal(b.body.errcode, 0, b.text);
+        assert.equal(await used(), 1);
+        await used();
+        const d = await srv().post(`/cgi-bin/clear_quota?component_access_token=${c.ctoken}`, { component_appid: appid });
+        assert.equal(d.body.errcode, 0, d.text);
+        assert.equal(await used(), 1);
+        // only its own
+        const m = await srv().createAccount();
+        expectErr(await srv().post(`/cgi-bin/clear_quota?access_token=${c.ctoken}`, { appid: m.appid }), 40013);
+        expectErr(await srv().post('/cgi-bin/clear_quota?component_access_token=nope', { appid }), 40001);
+        expectErr(await srv().post('/cgi-bin/clear_quota', { appid }), 41001);
+        // still not an account token elsewhere
+        expectErr(await srv().get(`/cgi-bin/getcallbackip?access_token=${c.ctoken}`), 48001);
+    });
+});
