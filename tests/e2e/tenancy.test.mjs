@@ -327,3 +327,80 @@ describe('a component clearing its quotas', () => {
         expectErr(await srv().get(`/cgi-bin/getcallbackip?access_token=${c.ctoken}`), 48001);
     });
 });
+
+describe('the authorization page: auth_type, biz_appid, category_id_list', () => {
+    const back = 'http://127.0.0.1:9/back';
+    const paths = ['/cgi-bin/componentloginpage', '/safe/bindcomponent', '/wxaopen/safe/bindcomponent'];
+    let s; // a component and an admin of two accounts
+    let second;
+
+    before(async () => {
+        s = await C.authSetup(srv(), { domains: ['127.0.0.1'], func_sets: [1, 2, 15] });
+        second = await srv().createAccount({ type: 'service', verified: true });
+        const r = await srv().op('POST', '/admin/v1/accounts/admin', { appid: second.appid, user_id: s.user.id });
+        assert.equal(r.body?.errcode, 0, r.text);
+    });
+
+    const radios = (html) => [...html.matchAll(/name="authorizer_appid" value="([^"]+)"/g)].map((m) => m[1]).sort();
+    const boxes = (html) => [...html.matchAll(/name="set_(\d+)"/g)].map((m) => Number(m[1]));
+    const open = async (extra, path) => get(srv(), C.pageUrl(s.c, await C.preauth(srv(), s.c), back, extra, path), s.cookie);
+
+    test('auth_type 1 and 3 offer the official accounts; 2 says no account can be chosen', async () => {
+        const both = [s.acct.appid, second.appid].sort();
+        for (const path of paths) {
+            for (const t of ['1', '3']) {
+                const page = await open({ auth_type: t }, path);
+                assert.equal(page.status, 200, `${path} ${t}: ${page.text.slice(0, 200)}`);
+                assert.deepEqual(radios(page.text), both);
+            }
+            const mini = await open({ auth_type: '2' }, path);
+            assert.equal(mini.status, 200);
+            assert.match(mini.text, /id="no-account"/);
+            assert.deepEqual(radios(mini.text), []);
+            assert.doesNotMatch(mini.text, /<form/);
+        }
+        // WxJava's mobile link carries auth_type twice: the last one counts
+        const code = await C.preauth(srv(), s.c);
+        const twice = await get(srv(), `/wxaopen/safe/bindcomponent?action=bindcomponent&no_scan=1&component_appid=${s.c.comp.component_appid}&pre_auth_code=${encodeURIComponent(code)}&redirect_uri=${encodeURIComponent(back)}&auth_type=3&biz_appid=&auth_type=2#wechat_redirect`, s.cookie);
+        assert.match(twice.text, /id="no-account"/);
+        for (const bad of ['0', '4', 'x'])
+            assert.equal((await open({ auth_type: bad })).status, 400);
+        // approving through a mini-program-only page is refused too
+        const page = await open({ auth_type: '3' });
+        const form = { ...C.formOf(page.text), auth_type: '2', authorizer_appid: s.acct.appid, set_1: '1' };
+        const res = await postForm(srv(), '/cgi-bin/componentloginpage', form, s.cookie);
+        assert.equal(res.status, 200);
+        assert.match(res.text, /id="no-account"/);
+    });
+
+    test('biz_appid offers only that account, and wins over auth_type=2', async () => {
+        for (const t of ['3', '2']) {
+            const page = await open({ auth_type: t, biz_appid: second.appid });
+            assert.equal(page.status, 200, page.text.slice(0, 200));
+            assert.deepEqual(radios(page.text), [second.appid]);
+        }
+        const page = await open({ biz_appid: second.appid });
+        const wrong = await postForm(srv(), '/cgi-bin/componentloginpage', { ...C.formOf(page.text), authorizer_appid: s.acct.appid, set_1: '1' }, s.cookie);
+        assert.equal(wrong.status, 400);
+        const ok = await postForm(srv(), '/cgi-bin/componentloginpage', { ...C.formOf(page.text), authorizer_appid: second.appid, set_1: '1' }, s.cookie);
+        assert.equal(ok.status, 302, ok.text.slice(0, 200));
+        assert.equal((await s.c.dev.next()).msg.AuthorizerAppid, second.appid);
+    });
+
+    test('category_id_list offers only those of the platform\'s sets', async () => {
+        const page = await open({ category_id_list: '15|2|99' });
+        assert.equal(page.status, 200, page.text.slice(0, 200));
+        assert.deepEqual(boxes(page.text), [2, 15]);
+        // a set the list left out cannot be ticked in
+        const res = await postForm(srv(), '/cgi-bin/componentloginpage', { ...C.formOf(page.text), authorizer_appid: s.acct.appid, set_1: '1', set_2: '1' }, s.cookie);
+        assert.equal(res.status, 302, res.text.slice(0, 200));
+        assert.equal((await s.c.dev.next()).msg.InfoType, 'authorized');
+        const q = await C.queryAuth(srv(), s.c, new URL(res.location).searchParams.get('auth_code'));
+        assert.deepEqual(q.body.authorization_info.func_info, [{ funcscope_category: { id: 2 } }]);
+        // a tampered list is a forged form
+        const forged = await postForm(srv(), '/cgi-bin/componentloginpage', { ...C.formOf(page.text), category_id_list: '1', authorizer_appid: s.acct.appid, set_1: '1' }, s.cookie);
+        assert.equal(forged.status, 400);
+        assert.equal((await open({ category_id_list: '99|31' })).status, 400);
+        assert.deepEqual(boxes((await open({})).text), [1, 2, 15]);
+    });
+});
