@@ -83,7 +83,9 @@ async function snapshot(a) {
     for (const p of parts) assert.equal(p.status, 200, p.text);
     const media = await srv().fetch(`/cgi-bin/media/get?access_token=${t}&media_id=${a.mediaId}`);
     const bytes = Buffer.from(await media.arrayBuffer());
-    return { json: parts.map((p) => p.body), media: crypto.createHash('sha1').update(bytes).digest('hex') };
+    // the short key's remaining seconds run with the clock: only its data is A's
+    const json = parts.map((p) => ({ ...p.body, expire_seconds: undefined }));
+    return { json, media: crypto.createHash('sha1').update(bytes).digest('hex') };
 }
 
 /** what `token` (own: the merchant it speaks for) tries on victim v's objects, and the errcode */
@@ -402,5 +404,27 @@ describe('the authorization page: auth_type, biz_appid, category_id_list', () =>
         assert.equal(forged.status, 400);
         assert.equal((await open({ category_id_list: '99|31' })).status, 400);
         assert.deepEqual(boxes((await open({})).text), [1, 2, 15]);
+    });
+});
+
+describe('permission sets that several routes share', () => {
+    test('set 100 grants the user and custom-send APIs its docs cite, and not menus', async () => {
+        const m = await C.administered(srv());
+        const own = (await srv().token(m.acct.appid, m.acct.secret)).access_token;
+        const fan = await newClientUser(srv());
+        const f = await client.follow(srv(), fan, m.acct.appid);
+        const j = await C.tokenedComponent(srv(), { domains: ['127.0.0.1'], func_sets: [100, 3] });
+        const t = (await C.approve(srv(), j, m, { set_100: '1' })).authorizer_access_token;
+        assert.equal((await wire(t, 'GET', 'user/get')).body.total, 1);
+        const sent = await wire(t, 'POST', 'message/custom/send', { touser: f.body.openid, msgtype: 'text', text: { content: 'via 100' } });
+        assert.equal(sent.body.errcode, 0, sent.text);
+        expectErr(await wire(t, 'GET', 'menu/get'), 61007);
+        expectErr(await wire(t, 'POST', 'qrcode/create', { action_name: 'QR_LIMIT_SCENE', action_info: { scene: { scene_id: 1 } } }), 61007);
+        expectErr(await wire(t, 'GET', 'get_current_selfmenu_info'), 61007);
+        // any set opens the quota and server-address APIs
+        assert.ok((await wire(t, 'GET', 'getcallbackip')).body.ip_list);
+        assert.equal((await wire(t, 'POST', 'clear_quota', { appid: m.acct.appid })).body.errcode, 0);
+        expectErr(await wire(t, 'POST', 'clear_quota', { appid: j.comp.component_appid }), 40013);
+        assert.ok((await wire(own, 'GET', 'menu/get')).status === 200);
     });
 });
