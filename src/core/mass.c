@@ -146,7 +146,8 @@ static int audience(struct store *s, struct mass_op *m, int64_t now)
  * written per follower: the job carries its month, and a chat read (store_chat_list) hides
  * a send when MASS_MONTH_CAP earlier sends of its month reached the reader; the job's counts
  * are worked out the same way when it is made (TotalCount: the audience; FilterCount and
- * SentCount without the followers at the cap). Previews count for neither.
+ * SentCount without the followers at the cap). A deleted send still counts (it was
+ * received); previews count for neither.
  */
 static int caps(struct store *s, const struct account *a, struct mass_op *m, int64_t now)
 {
