@@ -104,13 +104,22 @@ static int preview(struct store *s, struct mass_op *m, int64_t now)
     return rc;
 }
 
-/* the followers of a send to everyone or a tag that the cap filters out */
+/*
+ * The followers of a send to everyone or a tag that the cap filters out. When every earlier
+ * send of the month went to everyone, those are the followers older than the chat row of the
+ * MASS_MONTH_CAP-th newest send: one pass over the followers with no lookups. Else each
+ * follower's sends are counted.
+ */
 static int capped_followers(struct store *s, struct mass_op *m, int64_t tag_id, int64_t *out)
 {
     *out = 0;
     if (m->job.month == 0 || m->month_jobs < MASS_MONTH_CAP)
         return 0;
-    return store_mass_capped_followers(s, m->appid, m->job.month, tag_id, MASS_MONTH_CAP, out);
+    if (m->month_not_all > 0)
+        return store_mass_capped_followers(s, m->appid, m->job.month, tag_id, MASS_MONTH_CAP, out);
+    int64_t mark = 0;
+    int rc = store_mass_month_nth(s, m->appid, m->job.month, MASS_MONTH_CAP - 1, &mark);
+    return rc != 0 ? rc : store_mass_followers_before(s, m->appid, tag_id, mark, out);
 }
 
 static int audience(struct store *s, struct mass_op *m, int64_t now)
@@ -159,7 +168,7 @@ static int caps(struct store *s, const struct account *a, struct mass_op *m, int
         return rc != 0 ? rc : n > 0 ? ERR_MASS_QUOTA : 0;
     }
     m->job.month = clock_month(now);
-    return store_mass_month_jobs(s, m->appid, m->job.month, &m->month_jobs);
+    return store_mass_month_jobs(s, m->appid, m->job.month, &m->month_jobs, &m->month_not_all);
 }
 
 int mass_send_run(struct store *s, void *arg)

@@ -23,8 +23,9 @@ struct mass_op {
     char clientmsgid[72];
     /* results */
     struct mass_job job;
-    int duplicate;      /* clientmsgid used within 24 h: job is the earlier one */
-    int64_t month_jobs; /* capped sends of the account earlier in job.month */
+    int duplicate;         /* clientmsgid used within 24 h: job is the earlier one */
+    int64_t month_jobs;    /* capped sends of the account earlier in job.month */
+    int64_t month_not_all; /* those of them not to everyone */
     /* list: n openids; preview: one */
     int n;
     char openids[][29];

@@ -104,12 +104,56 @@ int store_tag_member_count(struct store *s, const char *appid, int64_t tag_id, i
 
 /* ------------------------------------------------------------------ caps */
 
-int store_mass_month_jobs(struct store *s, const char *appid, int64_t month, int64_t *out)
+struct two {
+    int64_t *a, *b;
+};
+
+static void fill_two(sqlite3_stmt *st, void *out)
+{
+    struct two *t = out;
+    *t->a = sqlite3_column_int64(st, 0);
+    *t->b = sqlite3_column_int64(st, 1);
+}
+
+int store_mass_month_jobs(struct store *s, const char *appid, int64_t month, int64_t *jobs,
+                          int64_t *not_all)
+{
+    struct two t = {jobs, not_all};
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT COUNT(*), COUNT(CASE WHEN kind <> 'all' THEN 1 END)"
+                               " FROM mass_jobs WHERE appid = $1 AND month = $2",
+                               "ti", appid, month),
+                      fill_two, &t);
+}
+
+int store_mass_month_nth(struct store *s, const char *appid, int64_t month, int64_t n,
+                         int64_t *message_id)
 {
     return sq_one_row(s,
-                      sq_query(s, "SELECT COUNT(*) FROM mass_jobs WHERE appid = $1 AND month = $2",
-                               "ti", appid, month),
-                      fill_count, out);
+                      sq_query(s,
+                               "SELECT message_id FROM mass_jobs WHERE appid = $1 AND month = $2"
+                               " ORDER BY msg_id DESC LIMIT 1 OFFSET $3",
+                               "tii", appid, month, n),
+                      fill_count, message_id);
+}
+
+int store_mass_followers_before(struct store *s, const char *appid, int64_t tag_id, int64_t mark,
+                                int64_t *out)
+{
+    sqlite3_stmt *st;
+    if (tag_id < 0)
+        st = sq_query(s,
+                      "SELECT COUNT(*) FROM followers WHERE appid = $1 AND subscribed = 1"
+                      " AND follow_mark < $2",
+                      "ti", appid, mark);
+    else
+        st = sq_query(s,
+                      "SELECT COUNT(*) FROM follower_tags g JOIN followers f ON"
+                      " f.appid = g.appid AND f.openid = g.openid WHERE g.appid = $1"
+                      " AND g.tag_id = $3 AND f.subscribed = 1 AND f.follow_mark < $2",
+                      "tii", appid, mark, tag_id);
+    return sq_one_row(s, st, fill_count, out);
 }
 
 /* the capped jobs of month $2 reaching the follower f (as in store_chat_list) */

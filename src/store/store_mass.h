@@ -44,8 +44,15 @@ int store_tag_member_count(struct store *s, const char *appid, int64_t tag_id, i
  * tag the follower has, or to a list that recorded them, and its chat row is newer than the
  * follower's follow_mark.
  */
-/* the capped jobs of appid in month */
-int store_mass_month_jobs(struct store *s, const char *appid, int64_t month, int64_t *out);
+/* the capped jobs of appid in month, and how many of them are not sends to everyone */
+int store_mass_month_jobs(struct store *s, const char *appid, int64_t month, int64_t *jobs,
+                          int64_t *not_all);
+/* the chat row of the capped job of month that has n newer ones (0: the newest) */
+int store_mass_month_nth(struct store *s, const char *appid, int64_t month, int64_t n,
+                         int64_t *message_id);
+/* the subscribed followers of appid (tag_id < 0) or of one tag with follow_mark < mark */
+int store_mass_followers_before(struct store *s, const char *appid, int64_t tag_id, int64_t mark,
+                                int64_t *out);
 /* the subscribed followers of appid (tag_id < 0) or of one tag that at least `cap` capped
  * jobs of month reach */
 int store_mass_capped_followers(struct store *s, const char *appid, int64_t month, int64_t tag_id,

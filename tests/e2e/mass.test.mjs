@@ -201,6 +201,35 @@ test('service accounts: a follower receives at most 4 mass messages a month', as
     await dev.close();
 });
 
+test('service accounts: the cap on sends to everyone counts each follower from when they followed', async () => {
+    await toNextMonth();
+    const { acct, dev, wire, users } = await world(2);
+    const [a, b] = users;
+    const send = async (filter, content) => {
+        const r = await wire('/cgi-bin/message/mass/sendall', { filter, msgtype: 'text', text: { content } });
+        assert.equal(r.body.errcode, 0, r.text);
+        const fin = (await dev.next()).msg;
+        return [fin.TotalCount, fin.FilterCount, fin.SentCount, fin.ErrorCount].map(Number);
+    };
+    const all = { is_to_all: true };
+    assert.deepEqual(await send(all, 's1'), [2, 2, 2, 0]);
+    assert.deepEqual(await send(all, 's2'), [2, 2, 2, 0]);
+    const c = await newClientUser(srv());
+    c.openid = (await client.follow(srv(), c, acct.appid)).body.openid;
+    await dev.next();
+    assert.deepEqual(await send(all, 's3'), [3, 3, 3, 0]);
+    assert.deepEqual(await send(all, 's4'), [3, 3, 3, 0]);
+    assert.deepEqual(await send(all, 's5'), [3, 1, 1, 0]);
+    const tag = (await wire('/cgi-bin/tags/create', { tag: { name: 'late' } })).body.tag.id;
+    await wire('/cgi-bin/tags/members/batchtagging', { openid_list: [a.openid, c.openid], tagid: tag });
+    assert.deepEqual(await send({ is_to_all: false, tag_id: tag }, 's6'), [2, 1, 1, 0]);
+    assert.deepEqual(await send(all, 's7'), [3, 0, 0, 0]);
+    assert.deepEqual(await massIn(a, acct.appid), ['s1', 's2', 's3', 's4']);
+    assert.deepEqual(await massIn(b, acct.appid), ['s1', 's2', 's3', 's4']);
+    assert.deepEqual(await massIn(c, acct.appid), ['s3', 's4', 's5', 's6']);
+    await dev.close();
+});
+
 // A subscription account makes one mass send a day (sendall or send); the next that day is
 // refused with 45028. Previews are not sends.
 test('subscription accounts: one mass send a day, then 45028', async () => {
