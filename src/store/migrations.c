@@ -168,6 +168,12 @@ const char *const store_migrations[] = {
     " value TEXT NOT NULL, PRIMARY KEY(appid, name));",
     /* 10: pushes delivered through a third party authorized for the account's messages */
     "ALTER TABLE pushes ADD COLUMN via TEXT NOT NULL DEFAULT '';",
+    /* 11: the worker reads the outbox by id among pending rows only: a partial index keeps
+     * that read free of any sort, however many pushes were delivered before */
+    "DROP INDEX pushes_due;"
+    "CREATE INDEX pushes_pending ON pushes(id) WHERE state = 0;"
+    /* attempts are only ever read by their push */
+    "DROP INDEX push_attempts_account;",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

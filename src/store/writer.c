@@ -4,6 +4,7 @@
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../core/clock.h"
+#include "../util/thread.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -114,6 +115,7 @@ int writer_start(const char *dir)
         store_close(wstore);
         return ERR_SYSTEM;
     }
+    thread_name(thread, "lj-writer");
     return 0;
 }
 
