@@ -7,6 +7,7 @@
  */
 #include "worker.h"
 #include "deliver.h"
+#include "receiver.h"
 #include "reply.h"
 #include "../core/chat.h"
 #include "../core/clock.h"
@@ -40,9 +41,7 @@ struct delivery {
     CURL *easy;
     struct push_request req;
     struct buf resp;
-    struct account acct; /* the receiver; for a component, its event URL, Token and key */
-    struct component comp;
-    int is_component;
+    struct receiver rcv;
     int64_t started_at;
     int64_t t0_ns;
 };
@@ -346,51 +345,11 @@ static int setup_easy(struct delivery *d)
     return curl_multi_add_handle(W.multi, e) == CURLM_OK ? 0 : -1;
 }
 
-/* loads the receiver of d: an account's message server, or a component's
- * authorization-event URL; -1 when it has no URL (any more) */
-/* an account's push through the component it authorized: the component's message URL
- * ($APPID$ = the account), Token and key, always encrypted */
-static int load_via(struct delivery *d)
-{
-    if (store_component_get(W.rd, d->p.via, &d->comp) != 0 || !d->comp.msg_url[0])
-        return -1;
-    struct buf url = BUF_INIT;
-    const char *p = d->comp.msg_url, *m;
-    while ((m = strstr(p, "$APPID$")) != NULL) {
-        buf_append(&url, p, (size_t)(m - p));
-        buf_puts(&url, d->acct.appid);
-        p = m + 7;
-    }
-    buf_puts(&url, p);
-    snprintf(d->acct.server_url, sizeof(d->acct.server_url), "%s", url.ptr);
-    buf_release(&url);
-    snprintf(d->acct.server_token, sizeof(d->acct.server_token), "%s", d->comp.token);
-    snprintf(d->acct.aes_key, sizeof(d->acct.aes_key), "%s", d->comp.aes_key);
-    snprintf(d->acct.msg_mode, sizeof(d->acct.msg_mode), "safe");
-    return 0;
-}
-
-static int load_target(struct delivery *d)
-{
-    if (store_account_get(W.rd, d->p.target, &d->acct) == 0)
-        return d->p.via[0] ? load_via(d) : d->acct.server_url[0] ? 0 : -1;
-    if (store_component_get(W.rd, d->p.target, &d->comp) != 0 || !d->comp.auth_url[0])
-        return -1;
-    d->is_component = 1;
-    memset(&d->acct, 0, sizeof(d->acct));
-    snprintf(d->acct.appid, sizeof(d->acct.appid), "%s", d->comp.appid);
-    snprintf(d->acct.server_url, sizeof(d->acct.server_url), "%s", d->comp.auth_url);
-    snprintf(d->acct.server_token, sizeof(d->acct.server_token), "%s", d->comp.token);
-    snprintf(d->acct.aes_key, sizeof(d->acct.aes_key), "%s", d->comp.aes_key);
-    snprintf(d->acct.msg_mode, sizeof(d->acct.msg_mode), "safe");
-    return 0;
-}
-
 static int build(struct delivery *d)
 {
-    if (d->is_component)
-        return deliver_build_component(&d->comp, d->p.xml, clock_now(), &d->req);
-    return deliver_build(&d->acct, d->p.via[0] ? d->p.via : d->p.target, d->p.openid, d->p.xml,
+    if (d->rcv.is_component)
+        return deliver_build_component(&d->rcv.comp, d->p.xml, clock_now(), &d->req);
+    return deliver_build(&d->rcv.acct, d->p.via[0] ? d->p.via : d->p.target, d->p.openid, d->p.xml,
                          clock_now(), &d->req);
 }
 
@@ -400,8 +359,7 @@ static void start(struct delivery *d)
     d->started_at = clock_now();
     d->t0_ns = clock_mono_ns();
     buf_init(&d->resp, 0);
-    d->is_component = 0;
-    if (load_target(d) != 0) {
+    if (receiver_load(W.rd, d->p.target, d->p.via, &d->rcv) != 0) {
         buf_init(&d->req.url, 0);
         buf_init(&d->req.body, 0);
         finish(d, 0, "no_url", "the receiver has no server URL any more", 0, NULL);
@@ -462,13 +420,13 @@ static void evaluate(struct delivery *d, CURLcode cc, long status)
         finish(d, (int)status, "http_error", detail, 1, NULL);
     } else {
         unsigned char key[32];
-        int have_key = msgcrypt_key(d->acct.aes_key, key) == 0;
+        int have_key = msgcrypt_key(d->rcv.acct.aes_key, key) == 0;
         struct reply_ctx c = {.receive_id = d->p.via[0] ? d->p.via : d->p.target,
-                              .token = d->acct.server_token,
+                              .token = d->rcv.acct.server_token,
                               .key = have_key ? key : NULL,
                               .mode = have_key ? d->req.mode : MODE_PLAINTEXT,
                               .openid = d->p.openid,
-                              .original_id = d->acct.original_id,
+                              .original_id = d->rcv.acct.original_id,
                               .max_articles = is_message(d->p.kind) ? 1 : 8};
         struct reply rep;
         reply_parse(&c, d->resp.ptr ? d->resp.ptr : "", d->resp.len, &rep);
