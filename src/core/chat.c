@@ -41,20 +41,24 @@ int chat_follower(struct store *s, const char *appid, int64_t user_id, struct fo
     return rc;
 }
 
-static void open_window(struct follower *f, enum cs_window w, int64_t now)
+/* 1 when the follower's window changed and must be written */
+static int open_window(struct follower *f, enum cs_window w, int64_t now)
 {
     int64_t ttl = w == WIN_MESSAGE ? WIN_MESSAGE_TTL : WIN_SHORT_TTL;
     int64_t quota = w == WIN_MESSAGE ? WIN_MESSAGE_MAX : WIN_SHORT_MAX;
     if (w == WIN_NONE)
-        return;
+        return 0;
     /* a tap does not shorten an open 48-hour window */
     if (w == WIN_SHORT && f->cs_ttl == WIN_MESSAGE_TTL && f->cs_at + f->cs_ttl > now &&
         f->cs_used < f->cs_quota)
-        return;
+        return 0;
+    if (f->cs_at == now && f->cs_ttl == ttl && f->cs_quota == quota && f->cs_used == 0)
+        return 0; /* a second message within the same second */
     f->cs_at = now;
     f->cs_ttl = ttl;
     f->cs_quota = quota;
     f->cs_used = 0;
+    return 1;
 }
 
 static void subscribe(struct follower *f, const struct user_act *a, int64_t now)
@@ -235,8 +239,7 @@ int chat_user_act_run(struct store *s, void *arg)
         return follow_change(s, &acct, &f, a, now);
     if (!f.subscribed)
         return ERR_REQUIRE_SUBSCRIBE;
-    open_window(&f, a->window, now);
-    if (a->window != WIN_NONE && (rc = store_follower_put(s, &f)) != 0)
+    if (open_window(&f, a->window, now) && (rc = store_follower_put(s, &f)) != 0)
         return rc;
     if (a->kind == ACT_MESSAGE && a->file_len &&
         (rc = media_message(s, a, a->data, a->file_len, a->thumb_len, now)) != 0)

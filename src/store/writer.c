@@ -4,6 +4,7 @@
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../core/clock.h"
+#include "../util/thread.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,6 +19,12 @@ static int stopping;
 static pthread_t thread;
 static struct store *wstore;
 static struct writer_stats stats;
+static _Atomic uint64_t commits;
+
+uint64_t writer_commit_count(void)
+{
+    return atomic_load(&commits);
+}
 
 void writer_submit(struct wjob *job)
 {
@@ -78,6 +85,8 @@ static void run_batch(struct wjob *batch)
         store_rollback(wstore);
         log_error("writer", "commit of a batch of %llu jobs failed", (unsigned long long)n);
     }
+    if (committed)
+        atomic_fetch_add(&commits, 1);
     int64_t dt = clock_mono_ns() - t0;
     pthread_mutex_lock(&mu);
     stats.batches++;
@@ -114,6 +123,7 @@ int writer_start(const char *dir)
         store_close(wstore);
         return ERR_SYSTEM;
     }
+    thread_name(thread, "lj-writer");
     return 0;
 }
 
