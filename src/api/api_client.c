@@ -86,10 +86,11 @@ int api_client_logout(struct req *r)
     char tok[128];
     const char *v = req_header(r, "authorization", &n);
     if (v && n > 7)
-        return http_write(r, sessions_delete_run, NULL, xstrndup(v + 7, n - 7), logout_done);
+        return http_write(r, sessions_delete_run, sessions_changed, xstrndup(v + 7, n - 7),
+                          logout_done);
     if (v || req_cookie(r, API_SESSION_COOKIE, tok, sizeof(tok)) <= 0)
         return ERR_UNAUTHENTICATED;
-    return http_write(r, sessions_delete_run, NULL, xstrdup(tok), logout_done);
+    return http_write(r, sessions_delete_run, sessions_changed, xstrdup(tok), logout_done);
 }
 
 int api_client_me(struct req *r)

@@ -14,6 +14,7 @@
 #include "../util/xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct auth_page {
@@ -21,6 +22,9 @@ struct auth_page {
     char preauth[128];
     char redirect_uri[1024];
     char biz_appid[19];
+    char auth_type[8];    /* "1" official accounts, "2" mini programs, "3" both (default) */
+    char categories[256]; /* category_id_list as given */
+    char offered[256];    /* the component's sets the page offers: category_id_list narrows */
     struct component c;
 };
 
@@ -59,6 +63,52 @@ static int error_page(struct req *r, int status, int code, const char *what)
     return 0;
 }
 
+/*
+ * auth_type: the last value in the query (WxJava's mobile link carries it twice, the second
+ * one meant), else the form's; "3" when absent. 0, or -1 when it is not 1, 2 or 3.
+ */
+static int read_auth_type(struct req *r, char out[8])
+{
+    const char *q = r->query ? r->query : "", *end = q + (r->query ? r->query_len : 0),
+               *last = NULL;
+    for (const char *k = q; k && k < end; k = memchr(k, '&', (size_t)(end - k)), k = k ? k + 1 : k)
+        if ((size_t)(end - k) > 10 && memcmp(k, "auth_type=", 10) == 0)
+            last = k + 10;
+    if (last) {
+        size_t n = 0;
+        while (last + n < end && last[n] != '&' && last[n] != '#' && n < 7)
+            n++;
+        snprintf(out, 8, "%.*s", (int)n, last);
+    } else if (req_param(r, "auth_type", out, 8) <= 0) {
+        snprintf(out, 8, "3");
+    }
+    return strcmp(out, "1") == 0 || strcmp(out, "2") == 0 || strcmp(out, "3") == 0 ? 0 : -1;
+}
+
+/* the component's sets that category_id_list ("99|31", or commas) names; all of them when the
+ * list is absent */
+static void offered_sets(const char *sets, const char *categories, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = 0;
+    for (const char *s = sets; *s;) {
+        int id = 0;
+        while (*s >= '0' && *s <= '9')
+            id = id * 10 + (*s++ - '0');
+        if (*s == ',')
+            s++;
+        int listed = !categories[0];
+        for (const char *c = categories; *c && !listed;) {
+            listed = atoi(c) == id;
+            c += strcspn(c, "|,");
+            c += *c != 0;
+        }
+        int n = listed ? snprintf(out + len, cap - len, "%s%d", len ? "," : "", id) : 0;
+        if (n > 0 && (size_t)n < cap - len)
+            len += (size_t)n;
+    }
+}
+
 /* reads and checks the request; 0, or 1 when an error page was sent */
 static int read_page(struct req *r, struct auth_page *p)
 {
@@ -81,6 +131,14 @@ static int read_page(struct req *r, struct auth_page *p)
                               "redirect_uri is missing or not on the platform's domains.");
     if (req_param(r, "biz_appid", p->biz_appid, sizeof(p->biz_appid)) < -1)
         p->biz_appid[0] = 0;
+    if (read_auth_type(r, p->auth_type) != 0)
+        return 1 + error_page(r, 400, ERR_INVALID_PARAM, "auth_type must be 1, 2 or 3.");
+    if (req_param(r, "category_id_list", p->categories, sizeof(p->categories)) < 0)
+        p->categories[0] = 0;
+    offered_sets(p->c.func_sets, p->categories, p->offered, sizeof(p->offered));
+    if (!p->offered[0])
+        return 1 + error_page(r, 400, ERR_INVALID_PARAM,
+                              "category_id_list names none of the platform's permission sets.");
     return 0;
 }
 
@@ -91,8 +149,8 @@ static void csrf_value(struct req *r, const struct auth_page *p, char out[65])
     unsigned char mac[32];
     if (req_cookie(r, API_SESSION_COOKIE, sess, sizeof(sess)) <= 0)
         sess[0] = 0;
-    int n = snprintf(msg, sizeof(msg), "component|%s|%s|%s|%s", p->component_appid, p->preauth,
-                     p->redirect_uri, p->biz_appid);
+    int n = snprintf(msg, sizeof(msg), "component|%s|%s|%s|%s|%s|%s", p->component_appid,
+                     p->preauth, p->redirect_uri, p->biz_appid, p->auth_type, p->categories);
     crypto_hmac_sha256(sess, strlen(sess), msg, (size_t)(n < (int)sizeof(msg) ? n : 0), mac);
     crypto_hex(mac, sizeof(mac), out);
 }
@@ -133,6 +191,23 @@ static void set_boxes(struct buf *b, const char *sets)
     }
 }
 
+/* auth_type=2 without biz_appid: only mini programs, and lianjie has none */
+static int mini_programs_only(struct req *r, const struct auth_page *p)
+{
+    if (strcmp(p->auth_type, "2") != 0 || p->biz_appid[0])
+        return 0;
+    struct buf b = BUF_INIT;
+    page_begin(&b, "Authorize a third-party platform");
+    buf_puts(&b, "<h1 id=\"component\">");
+    page_text(&b, p->c.name);
+    buf_puts(&b, "</h1><p id=\"no-account\">This link authorizes mini programs only "
+                 "(auth_type=2). This platform has official accounts only, so no account can be "
+                 "chosen here. Ask the third party for a link for official accounts.</p>");
+    page_end(&b);
+    http_send_html(r, 200, &b);
+    return 1;
+}
+
 static void consent(struct req *r, const struct auth_page *p, int64_t uid)
 {
     char csrf[65];
@@ -154,11 +229,13 @@ static void consent(struct req *r, const struct auth_page *p, int64_t uid)
     buf_append(&b, form.ptr, form.len);
     buf_release(&form);
     buf_puts(&b, "<p>Permissions:</p>");
-    set_boxes(&b, p->c.func_sets);
+    set_boxes(&b, p->offered);
     page_hidden(&b, "component_appid", p->component_appid);
     page_hidden(&b, "pre_auth_code", p->preauth);
     page_hidden(&b, "redirect_uri", p->redirect_uri);
     page_hidden(&b, "biz_appid", p->biz_appid);
+    page_hidden(&b, "auth_type", p->auth_type);
+    page_hidden(&b, "category_id_list", p->categories);
     page_hidden(&b, "csrf", csrf);
     buf_puts(&b, "<button class=\"primary\" id=\"approve\">Authorize</button></form>");
     page_end(&b);
@@ -172,7 +249,7 @@ int api_componentloginpage(struct req *r)
     if (read_page(r, p) == 0) {
         if (api_cookie_user(r, &uid) != 0)
             api_login_redirect(r);
-        else
+        else if (!mini_programs_only(r, p))
             consent(r, p, uid);
     }
     free(p);
@@ -252,7 +329,7 @@ static int approve(struct req *r, const struct auth_page *p, int64_t uid)
     memcpy(j->a.component_appid, p->component_appid, sizeof(j->a.component_appid));
     memcpy(j->a.preauth, p->preauth, sizeof(j->a.preauth));
     memcpy(j->redirect_uri, p->redirect_uri, sizeof(j->redirect_uri));
-    ticked_sets(r, p->c.func_sets, j->a.func_sets, sizeof(j->a.func_sets));
+    ticked_sets(r, p->offered, j->a.func_sets, sizeof(j->a.func_sets));
     j->a.user_id = uid;
     return http_write(r, component_approve_run, component_push_after, j, approve_done);
 }
@@ -265,7 +342,7 @@ int api_componentloginpage_approve(struct req *r)
     if (read_page(r, p) == 0) {
         if (api_cookie_user(r, &uid) != 0)
             api_login_redirect(r);
-        else
+        else if (!mini_programs_only(r, p))
             rc = approve(r, p, uid);
     }
     free(p);

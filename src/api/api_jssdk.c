@@ -33,6 +33,9 @@ int api_getticket(struct req *r)
     struct js_ticket t;
     if (req_query(r, "type", type, sizeof(type)) <= 0 || !jssdk_type_ok(type))
         return ERR_INVALID_PARAM;
+    /* an authorizer token: jsapi tickets belong to set 4 (web services), card tickets to 8 */
+    if (!permset_has(&r->granted, strcmp(type, "wx_card") == 0 ? 8 : 4))
+        return ERR_COMPONENT_API_UNAUTHORIZED;
     int rc = jssdk_ticket_live(r->rd, r->appid, type, api_now(), &t);
     if (rc == 0) {
         send_ticket(r, &t);

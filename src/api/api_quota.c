@@ -43,6 +43,8 @@ int api_clear_quota(struct req *r)
 {
     char appid[19];
     int rc = body_field(r, "appid", appid, sizeof(appid), ERR_MISSING_APPID);
+    if (rc == ERR_MISSING_APPID) /* a component clearing its own: {"component_appid"} */
+        rc = body_field(r, "component_appid", appid, sizeof(appid), ERR_MISSING_APPID);
     if (rc == ERR_ARGUMENT_INVALID || (rc == 0 && strcmp(appid, r->appid) != 0))
         return ERR_INVALID_APPID;
     if (rc != 0)

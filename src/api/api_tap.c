@@ -6,7 +6,9 @@
 #include "api.h"
 #include "../core/chat.h"
 #include "../core/clock.h"
+#include "../core/media_check.h"
 #include "../core/menus.h"
+#include "../crypto/crypto.h"
 #include "../core/qrcodes.h"
 #include "../push/xml.h"
 #include "../store/store.h"
@@ -18,6 +20,8 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#define PHOTO_B64_MAX (14 * 1024 * 1024) /* a 10 MiB image in base64, with room */
 
 int api_client_account(struct req *r)
 {
@@ -135,11 +139,51 @@ static int scan_info(const cJSON *o, struct buf *x)
     return 0;
 }
 
-static int pics_info(const cJSON *o, struct buf *x)
+/* the photos of a pic_* tap, decoded (heap) */
+struct photos {
+    int n;
+    unsigned char *data[CHAT_PHOTOS_MAX];
+    size_t len[CHAT_PHOTOS_MAX];
+};
+
+static void photos_release(struct photos *ph)
 {
-    const cJSON *pics = cJSON_GetObjectItemCaseSensitive(o, "pics");
+    for (int i = 0; i < ph->n; i++)
+        free(ph->data[i]);
+    ph->n = 0;
+}
+
+/* one photo: base64 text, or {"file": base64}; a JPEG, PNG or GIF as image messages take */
+static int photo_decode(const cJSON *p, struct photos *ph)
+{
+    if (cJSON_IsObject(p))
+        p = cJSON_GetObjectItemCaseSensitive(p, "file");
+    if (!cJSON_IsString(p) || !p->valuestring[0] || strlen(p->valuestring) > PHOTO_B64_MAX)
+        return ERR_ARGUMENT_INVALID;
+    size_t n = strlen(p->valuestring);
+    unsigned char *d = xmalloc(n * 3 / 4 + 3);
+    long len = crypto_base64_decode(p->valuestring, n, d);
+    int fmt;
+    int rc = len > 0 ? media_check("image", 0, d, (size_t)len, &fmt) : ERR_ARGUMENT_INVALID;
+    if (rc != 0) {
+        free(d);
+        return rc;
+    }
+    ph->data[ph->n] = d;
+    ph->len[ph->n++] = (size_t)len;
+    return 0;
+}
+
+/*
+ * SendPicsInfo: from "photos" (the files: each is also pushed as an image message, and
+ * PicMd5Sum is its MD5), or else from "pics" (checksums only: the event alone)
+ */
+static int pics_info(const cJSON *o, struct buf *x, struct photos *ph)
+{
+    const cJSON *photos = cJSON_GetObjectItemCaseSensitive(o, "photos");
+    const cJSON *pics = photos ? photos : cJSON_GetObjectItemCaseSensitive(o, "pics");
     int n = cJSON_GetArraySize(pics);
-    if (!cJSON_IsArray(pics) || n < 1 || n > 9)
+    if (!cJSON_IsArray(pics) || n < 1 || n > CHAT_PHOTOS_MAX)
         return ERR_ARGUMENT_INVALID;
     xml_open(x, "SendPicsInfo");
     xml_num(x, "Count", n);
@@ -147,10 +191,16 @@ static int pics_info(const cJSON *o, struct buf *x)
     const cJSON *p;
     cJSON_ArrayForEach(p, pics)
     {
-        if (!cJSON_IsString(p) || strlen(p->valuestring) != 32)
+        char md5[33];
+        int rc = photos ? photo_decode(p, ph) : 0;
+        if (rc != 0)
+            return rc;
+        if (photos)
+            crypto_md5_hex(ph->data[ph->n - 1], ph->len[ph->n - 1], md5);
+        else if (!cJSON_IsString(p) || strlen(p->valuestring) != 32)
             return ERR_ARGUMENT_INVALID;
         xml_open(x, "item");
-        xml_cdata(x, "PicMd5Sum", p->valuestring);
+        xml_cdata(x, "PicMd5Sum", photos ? md5 : p->valuestring);
         xml_close(x, "item");
     }
     xml_close(x, "PicList");
@@ -181,7 +231,7 @@ static int location_info(const cJSON *o, struct buf *x)
 }
 
 static int tap_tail(const cJSON *o, const struct tap_kind *k, const char *id, int64_t menuid,
-                    struct buf *x)
+                    struct buf *x, struct photos *ph)
 {
     xml_cdata(x, "EventKey", id);
     if (strcmp(k->type, "view") == 0 || strcmp(k->type, "miniprogram") == 0) {
@@ -192,7 +242,7 @@ static int tap_tail(const cJSON *o, const struct tap_kind *k, const char *id, in
     if (strncmp(k->type, "scancode_", 9) == 0)
         return scan_info(o, x);
     if (strncmp(k->type, "pic_", 4) == 0)
-        return pics_info(o, x);
+        return pics_info(o, x, ph);
     if (strcmp(k->type, "location_select") == 0)
         return location_info(o, x);
     return 0;
@@ -214,7 +264,7 @@ static int tap_done(struct req *r, void *arg, int rc)
     return 0;
 }
 
-static int tap_build(struct req *r, const cJSON *o, struct user_act *a)
+static int tap_build(struct req *r, const cJSON *o, struct user_act *a, struct photos *ph)
 {
     char type[32], id[1100];
     const struct tap_kind *k;
@@ -231,7 +281,7 @@ static int tap_build(struct req *r, const cJSON *o, struct user_act *a)
     int rc = in_menu(r, a->appid, type, id, &menuid);
     struct buf x = BUF_INIT;
     if (rc == 0)
-        rc = tap_tail(o, k, id, menuid, &x);
+        rc = tap_tail(o, k, id, menuid, &x, ph);
     if (rc == 0 && x.len >= sizeof(a->xml_tail))
         rc = ERR_CONTENT_TOO_LONG;
     if (rc == 0)
@@ -243,6 +293,25 @@ static int tap_build(struct req *r, const cJSON *o, struct user_act *a)
     return rc;
 }
 
+/* the action with the photos after it; they are messages, so they open the 48-hour window */
+static struct user_act *attach_photos(struct req *r, struct user_act *a, const struct photos *ph)
+{
+    size_t total = 0;
+    for (int i = 0; i < ph->n; i++)
+        total += ph->len[i];
+    a = xrealloc(a, sizeof(*a) + total);
+    unsigned char *p = a->data;
+    for (int i = 0; i < ph->n; i++) {
+        memcpy(p, ph->data[i], ph->len[i]);
+        p += ph->len[i];
+        a->photo_len[i] = ph->len[i];
+    }
+    a->photos = ph->n;
+    a->window = WIN_MESSAGE;
+    req_host(r, a->host, sizeof(a->host));
+    return a;
+}
+
 int api_client_menu_click(struct req *r)
 {
     cJSON *o;
@@ -250,10 +319,14 @@ int api_client_menu_click(struct req *r)
     if (rc != 0)
         return rc;
     struct user_act *a = xcalloc(1, sizeof(*a));
+    struct photos ph = {0};
     a->kind = ACT_EVENT;
     a->user_id = r->user_id;
-    rc = tap_build(r, o, a);
+    rc = tap_build(r, o, a, &ph);
     cJSON_Delete(o);
+    if (rc == 0 && ph.n > 0)
+        a = attach_photos(r, a, &ph);
+    photos_release(&ph);
     if (rc != 0) {
         free(a);
         return rc;

@@ -22,6 +22,7 @@
 #include "../store/writer.h"
 #include "../util/log.h"
 #include "../util/parse.h"
+#include "../util/thread.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -195,6 +196,7 @@ int cmd_serve(int argc, char **argv)
     }
     pthread_t tid;
     pthread_create(&tid, NULL, maintenance, NULL);
+    thread_name(tid, "lj-maint");
     pthread_detach(tid);
     int rc = http_serve(&cfg);
     push_worker_stop();

@@ -41,20 +41,24 @@ int chat_follower(struct store *s, const char *appid, int64_t user_id, struct fo
     return rc;
 }
 
-static void open_window(struct follower *f, enum cs_window w, int64_t now)
+/* 1 when the follower's window changed and must be written */
+static int open_window(struct follower *f, enum cs_window w, int64_t now)
 {
     int64_t ttl = w == WIN_MESSAGE ? WIN_MESSAGE_TTL : WIN_SHORT_TTL;
     int64_t quota = w == WIN_MESSAGE ? WIN_MESSAGE_MAX : WIN_SHORT_MAX;
     if (w == WIN_NONE)
-        return;
+        return 0;
     /* a tap does not shorten an open 48-hour window */
     if (w == WIN_SHORT && f->cs_ttl == WIN_MESSAGE_TTL && f->cs_at + f->cs_ttl > now &&
         f->cs_used < f->cs_quota)
-        return;
+        return 0;
+    if (f->cs_at == now && f->cs_ttl == ttl && f->cs_quota == quota && f->cs_used == 0)
+        return 0; /* a second message within the same second */
     f->cs_at = now;
     f->cs_ttl = ttl;
     f->cs_quota = quota;
     f->cs_used = 0;
+    return 1;
 }
 
 static void subscribe(struct follower *f, const struct user_act *a, int64_t now)
@@ -139,15 +143,17 @@ static int follow_change(struct store *s, const struct account *acct, struct fol
     return rc;
 }
 
-/* saves the file of a media message and writes its chat body and push elements */
-static int media_message(struct store *s, struct user_act *a, int64_t now)
+/* saves the file (and a video's thumbnail after it in file) of a media message and writes
+ * its chat body and push elements */
+static int media_message(struct store *s, struct user_act *a, const unsigned char *file, size_t len,
+                         size_t thumb_len, int64_t now)
 {
     char id[72], thumb[72] = "", path[160] = "";
-    int rc = media_save(s, a->appid, a->msgtype, 0, a->filename, NULL, a->data, a->file_len, now,
-                        id, sizeof(id));
-    if (rc == 0 && a->thumb_len)
-        rc = media_save(s, a->appid, "thumb", 0, "thumb.jpg", NULL, a->data + a->file_len,
-                        a->thumb_len, now, thumb, sizeof(thumb));
+    const char *name = a->filename[0] ? a->filename : NULL;
+    int rc = media_save(s, a->appid, a->msgtype, 0, name, NULL, file, len, now, id, sizeof(id));
+    if (rc == 0 && thumb_len)
+        rc = media_save(s, a->appid, "thumb", 0, "thumb.jpg", NULL, file + len, thumb_len, now,
+                        thumb, sizeof(thumb));
     if (rc != 0)
         return rc;
     struct buf x = BUF_INIT;
@@ -175,14 +181,10 @@ static int media_message(struct store *s, struct user_act *a, int64_t now)
     return 0;
 }
 
-static int user_message(struct store *s, const struct account *acct, struct follower *f,
+/* the chat message a->body from the user and its push (a->xml_tail) */
+static int user_message(struct store *s, const struct account *acct, const struct follower *f,
                         struct user_act *a, int64_t now)
 {
-    if (a->file_len) {
-        int mrc = media_message(s, a, now);
-        if (mrc != 0)
-            return mrc;
-    }
     struct chat_msg m = {0};
     snprintf(m.appid, sizeof(m.appid), "%s", acct->appid);
     snprintf(m.source, sizeof(m.source), "user");
@@ -204,6 +206,23 @@ static int user_message(struct store *s, const struct account *acct, struct foll
     return rc;
 }
 
+/* the photos of a pic_* tap, after its event: one image message each */
+static int photo_messages(struct store *s, const struct account *acct, const struct follower *f,
+                          struct user_act *a, int64_t now)
+{
+    const unsigned char *p = a->data;
+    int rc = 0;
+    snprintf(a->msgtype, sizeof(a->msgtype), "image");
+    a->filename[0] = 0;
+    for (int i = 0; i < a->photos && rc == 0; i++) {
+        rc = media_message(s, a, p, a->photo_len[i], 0, now);
+        if (rc == 0)
+            rc = user_message(s, acct, f, a, now);
+        p += a->photo_len[i];
+    }
+    return rc;
+}
+
 int chat_user_act_run(struct store *s, void *arg)
 {
     struct user_act *a = arg;
@@ -220,8 +239,10 @@ int chat_user_act_run(struct store *s, void *arg)
         return follow_change(s, &acct, &f, a, now);
     if (!f.subscribed)
         return ERR_REQUIRE_SUBSCRIBE;
-    open_window(&f, a->window, now);
-    if (a->window != WIN_NONE && (rc = store_follower_put(s, &f)) != 0)
+    if (open_window(&f, a->window, now) && (rc = store_follower_put(s, &f)) != 0)
+        return rc;
+    if (a->kind == ACT_MESSAGE && a->file_len &&
+        (rc = media_message(s, a, a->data, a->file_len, a->thumb_len, now)) != 0)
         return rc;
     if (a->kind == ACT_MESSAGE)
         return user_message(s, &acct, &f, a, now);
@@ -229,7 +250,7 @@ int chat_user_act_run(struct store *s, void *arg)
     event_xml(&b, &acct, &f, now, a->event, a->xml_tail);
     rc = push_enqueue(s, &acct, f.user_id, f.openid, a->event, b.ptr, a->reply_ok);
     buf_release(&b);
-    return rc;
+    return rc == 0 && a->photos ? photo_messages(s, &acct, &f, a, now) : rc;
 }
 
 void chat_user_act_after(void *arg)

@@ -20,7 +20,8 @@ enum act_kind { ACT_FOLLOW, ACT_UNFOLLOW, ACT_MESSAGE, ACT_EVENT, ACT_SCAN };
 /* the customer-service window an action opens (spec/messaging.md §7) */
 enum cs_window { WIN_NONE, WIN_MESSAGE, WIN_SHORT };
 
-#define CHAT_BODY_MAX 8192
+#define CHAT_BODY_MAX   8192
+#define CHAT_PHOTOS_MAX 9 /* photos of one pic_* menu tap */
 
 struct user_act {
     enum act_kind kind;
@@ -45,6 +46,10 @@ struct user_act {
     char host[256]; /* for the image's public URL */
     char filename[128];
     size_t file_len, thumb_len;
+    /* ACT_EVENT of a pic_* tap: the photos, one after another in data; each is pushed as an
+     * image message after the event */
+    int photos;
+    size_t photo_len[CHAT_PHOTOS_MAX];
     unsigned char data[];
 };
 

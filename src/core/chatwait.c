@@ -5,6 +5,7 @@
 #include "chatwait.h"
 #include "clock.h"
 #include "../util/xalloc.h"
+#include "../util/thread.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -117,6 +118,7 @@ void chatwait_start(void)
     pthread_condattr_destroy(&ca);
     running = 1;
     pthread_create(&thread, NULL, loop, NULL);
+    thread_name(thread, "lj-chatwait");
 }
 
 void chatwait_stop(void)

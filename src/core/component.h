@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../store/store_component.h"
+#include "../util/permset.h"
 
 #define COMPONENT_TICKET_EVERY  600
 #define COMPONENT_TICKET_TTL    (12 * 3600)
@@ -64,14 +65,16 @@ int component_preauth_check(struct store *rd, const char *appid, const char *cod
  * c lists none) */
 int component_redirect_allowed(const struct component *c, const char *redirect_uri);
 /*
- * An authorizer_access_token on a wire route of permission set perm_set (0: not for third
- * parties): 0 with the merchant's appid in appid; ERR_INVALID_CREDENTIAL (unknown, or the
- * authorization was cancelled), ERR_ACCESS_TOKEN_EXPIRED, ERR_API_UNAUTHORIZED (48001: the
+ * An authorizer_access_token on a wire route granted by the permission sets `need` (none: not
+ * for third parties): 0 with the merchant's appid in appid; ERR_INVALID_CREDENTIAL (unknown, or
+ * the authorization was cancelled), ERR_ACCESS_TOKEN_EXPIRED, ERR_API_UNAUTHORIZED (48001: the
  * route is not open to third parties) or ERR_COMPONENT_API_UNAUTHORIZED (61007: the merchant
- * did not grant that set).
+ * granted none of the route's sets). On 0, `granted` (when not NULL) holds every set the
+ * merchant granted, for handlers whose answer depends on one (getticket's type=wx_card). A
+ * cache hit costs two ANDs.
  */
-int component_authorizer_check(struct store *rd, const char *token, int perm_set, int64_t now,
-                               char appid[19]);
+int component_authorizer_check(struct store *rd, const char *token, const struct permset *need,
+                               int64_t now, char appid[19], struct permset *granted);
 /* after_commit hook of every change to authorizations or authorizer tokens: the cached
  * authorizer tokens are checked against the database again */
 void component_auth_changed(void *unused);

@@ -185,7 +185,7 @@ int component_narrow_run(struct store *s, void *arg)
 struct az_entry {
     char token[160]; /* authorizer tokens are 128 characters */
     char appid[19];
-    char sets[256];
+    struct permset sets;
     int64_t expires_at;
     uint64_t generation;
 };
@@ -240,13 +240,13 @@ static int az_load(struct store *rd, const char *token, struct az_entry *e)
     if (rc != 0)
         return rc;
     snprintf(e->token, sizeof(e->token), "%s", token);
-    snprintf(e->sets, sizeof(e->sets), "%s", a.func_sets);
+    e->sets = permset_parse(a.func_sets);
     az_store(e);
     return 0;
 }
 
-int component_authorizer_check(struct store *rd, const char *token, int perm_set, int64_t now,
-                               char appid[19])
+int component_authorizer_check(struct store *rd, const char *token, const struct permset *need,
+                               int64_t now, char appid[19], struct permset *granted)
 {
     struct az_entry e;
     if (!az_lookup(token, &e)) {
@@ -256,10 +256,12 @@ int component_authorizer_check(struct store *rd, const char *token, int perm_set
     }
     if (e.expires_at <= now)
         return ERR_ACCESS_TOKEN_EXPIRED;
-    if (perm_set == 0)
+    if (permset_empty(need))
         return ERR_API_UNAUTHORIZED;
-    if (!component_sets_has(e.sets, perm_set))
+    if (!permset_meets(need, &e.sets))
         return ERR_COMPONENT_API_UNAUTHORIZED;
     memcpy(appid, e.appid, 19);
+    if (granted)
+        *granted = e.sets;
     return 0;
 }

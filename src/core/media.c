@@ -3,6 +3,7 @@
  */
 #include "media.h"
 #include "media_check.h"
+#include "menus.h"
 #include "../crypto/crypto.h"
 #include "../core/clock.h"
 #include "../util/err.h"
@@ -276,9 +277,12 @@ int media_delete(struct store *s, const char *appid, const char *media_id)
     int rc = store_media_get(s, appid, media_id, &m);
     if (rc == ERR_NOT_FOUND || (rc == 0 && (!m.permanent || strcmp(m.type, "img") == 0)))
         return ERR_INVALID_MEDIA_ID;
-    if (rc != 0)
-        return rc;
-    return store_media_delete(s, appid, media_id);
+    int used = 0;
+    if (rc == 0)
+        rc = menus_media_used(s, appid, media_id, &used);
+    if (rc == 0 && used)
+        rc = ERR_MATERIAL_IN_USE;
+    return rc != 0 ? rc : store_media_delete(s, appid, media_id);
 }
 
 static int replace_article(struct buf *content, int64_t index, const char *article, struct buf *out)

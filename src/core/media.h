@@ -86,7 +86,7 @@ int media_image_path(struct store *s, const char *appid, const char *media_id, i
 void media_pub_path(const struct media_rec *m, char *out, size_t cap);
 
 /* writer: deletes a permanent material of appid (then media_unlink once committed):
- * 0, ERR_INVALID_MEDIA_ID, ERR_SYSTEM */
+ * 0, ERR_INVALID_MEDIA_ID, ERR_MATERIAL_IN_USE (a menu names it: 48005), ERR_SYSTEM */
 int media_delete(struct store *s, const char *appid, const char *media_id);
 /*
  * Writer: replaces article `index` of a permanent news material with the JSON object

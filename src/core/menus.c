@@ -54,7 +54,9 @@ static int insert(struct store *s, struct menu_job *j)
 int menus_create_run(struct store *s, void *arg)
 {
     struct menu_job *j = arg;
-    int rc = store_menu_delete_default(s, j->appid);
+    int rc = menus_check_media(s, j->appid, j->buttons);
+    if (rc == 0)
+        rc = store_menu_delete_default(s, j->appid);
     return rc != 0 ? rc : insert(s, j);
 }
 
@@ -111,6 +113,8 @@ int menus_add_run(struct store *s, void *arg)
     }
     if (rc == 0)
         rc = domains_check(s, j);
+    if (rc == 0)
+        rc = menus_check_media(s, j->appid, j->buttons);
     return rc != 0 ? rc : insert(s, j);
 }
 

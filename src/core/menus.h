@@ -61,9 +61,19 @@ int menus_parse(const cJSON *root, int conditional, struct menu_job **out);
 /* the host of an http(s) URL, lowercase, without port: 0, or -1 when the URL has none */
 int menus_url_host(const char *url, char *host, size_t cap);
 
-/* writer job (struct menu_job): replaces the default menu */
+/*
+ * menus_media.c. Writer: 0 when every media_id and view_limited button of a normalised
+ * buttons array names a permanent material of appid (news for view_limited), else
+ * ERR_INVALID_MEDIA_ID (40007) or ERR_MENU_VIEW_LIMITED_TYPE (40121).
+ */
+int menus_check_media(struct store *s, const char *appid, const char *buttons);
+/* *used = 1 when the default or a conditional menu of appid has a button naming media_id */
+int menus_media_used(struct store *s, const char *appid, const char *media_id, int *used);
+
+/* writer job (struct menu_job): replaces the default menu (40007/40121 as menus_check_media) */
 int menus_create_run(struct store *s, void *job);
 /* writer job (struct menu_job): adds a conditional menu; 65303 without a default menu,
+ * 40007/40121 as menus_check_media,
  * 45159 unknown tag, 65316 more than 3 URL hosts across the conditional menus */
 int menus_add_run(struct store *s, void *job);
 /* writer job (arg: the appid): deletes the default and every conditional menu */

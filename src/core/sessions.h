@@ -25,7 +25,8 @@ struct session_new {
 };
 /* writer job: checks the credential and creates the session */
 int sessions_create_run(struct store *s, void *arg);
-/* writer job: arg is the token string */
+/* writer job: arg is the token string; sessions_changed is its after-commit step */
 int sessions_delete_run(struct store *s, void *arg);
+void sessions_changed(void *unused);
 
 #endif

@@ -98,6 +98,14 @@ void crypto_sha1_hex(const void *p, size_t n, char out[41])
     crypto_hex(md, sizeof(md), out);
 }
 
+void crypto_md5_hex(const void *p, size_t n, char out[33])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(p, n, md, &len, EVP_md5(), NULL);
+    crypto_hex(md, len, out);
+}
+
 void crypto_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
                         unsigned char out[32])
 {

@@ -18,6 +18,8 @@ void crypto_random_u32(uint32_t *out);
 void crypto_token(char *out, size_t cap, const char *prefix, size_t nbytes);
 void crypto_hex(const unsigned char *in, size_t n, char *out);
 void crypto_sha1_hex(const void *p, size_t n, char out[41]);
+/* lowercase hex MD5 (checksums only, never for secrets) */
+void crypto_md5_hex(const void *p, size_t n, char out[33]);
 void crypto_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
                         unsigned char out[32]);
 /* 1 if equal; time depends only on the lengths */

@@ -17,6 +17,7 @@
 
 #include "../store/writer.h"
 #include "../util/buf.h"
+#include "../util/permset.h"
 
 #define REQ_ASYNC     1000000
 #define HTTP_MAX_BODY (1024 * 1024) /* a route's body limit unless it sets max_body */
@@ -40,7 +41,10 @@ struct req {
     size_t body_len;
     char rid[32];
     char ip[64];
-    char appid[19];  /* set by AUTH_TOKEN */
+    char appid[19]; /* set by AUTH_TOKEN */
+    /* set by AUTH_TOKEN: the permission sets an authorizer token holds; every set for an
+     * account's own token */
+    struct permset granted;
     int64_t user_id; /* set by AUTH_CLIENT */
     int64_t t0;
     int status;  /* answered HTTP status, for logs and metrics */

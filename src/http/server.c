@@ -14,6 +14,7 @@
 #include "../util/parse.h"
 #include "../util/xalloc.h"
 #include "../crypto/crypto.h"
+#include "../util/thread.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -689,6 +690,9 @@ int http_serve(const struct http_config *cfg)
     for (int i = 0; i < nthreads; i++) {
         pthread_t tid;
         pthread_create(&tid, NULL, run_loop, &threads[i]);
+        char name[24];
+        snprintf(name, sizeof(name), "lj-loop-%d", i % 1000);
+        thread_name(tid, name);
         pthread_detach(tid);
     }
     printf("lianjie listening on http://%s:%d (%d loops)\n", cfg->listen_host, port, nthreads);

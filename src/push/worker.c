@@ -7,6 +7,7 @@
  */
 #include "worker.h"
 #include "deliver.h"
+#include "receiver.h"
 #include "reply.h"
 #include "../core/chat.h"
 #include "../core/clock.h"
@@ -17,6 +18,7 @@
 #include "../store/writer.h"
 #include "../util/log.h"
 #include "../util/xalloc.h"
+#include "../util/thread.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -37,12 +39,9 @@ struct delivery {
     struct push_rec p;                    /* p.xml is owned */
     int attempt;
     CURL *easy;
-    struct curl_slist *headers;
     struct push_request req;
     struct buf resp;
-    struct account acct; /* the receiver; for a component, its event URL, Token and key */
-    struct component comp;
-    int is_component;
+    struct receiver rcv;
     int64_t started_at;
     int64_t t0_ns;
 };
@@ -56,8 +55,12 @@ static struct {
     int64_t max_seen;
     struct delivery *ready, *ready_tail;
     struct delivery *flying;
+    struct curl_slist *headers; /* the same for every push */
+    CURL *spare[MAX_INFLIGHT];  /* finished handles, reset, kept for the next transfers */
+    int nspare;
     int inflight;
     int queued;
+    int more; /* the last read filled its page: the outbox may hold more */
     _Atomic uint64_t attempts, delivered, failed, replies;
 } W;
 
@@ -98,41 +101,62 @@ static void on_pending(void *arg, const struct push_rec *p)
     enqueue(d);
 }
 
+static int room(void)
+{
+    return 4 * MAX_INFLIGHT - W.queued - W.inflight;
+}
+
 static void fetch(void)
 {
-    int room = 4 * MAX_INFLIGHT - W.queued - W.inflight;
-    if (room <= 0)
+    int n = room();
+    if (n <= 0)
         return;
     atomic_store(&W.kicked, 0);
-    if (store_push_pending(W.rd, W.max_seen, room, on_pending, NULL) != 0)
+    int before = W.queued;
+    if (store_push_pending(W.rd, W.max_seen, n, on_pending, NULL) != 0)
         log_error("push", "cannot read the outbox");
+    W.more = W.queued - before == n;
+}
+
+/* a backlog is read again as soon as half the queue has room, without waiting for a kick */
+static int due(int64_t now, int64_t last_fetch)
+{
+    return atomic_load(&W.kicked) || (W.more && room() >= 2 * MAX_INFLIGHT) ||
+           now - last_fetch > 1000000000LL;
 }
 
 static void free_delivery(struct delivery *d)
 {
     deliver_release(&d->req);
     buf_release(&d->resp);
-    curl_slist_free_all(d->headers);
     free(d->p.xml);
     free(d);
 }
 
 /* ------------------------------------------------------------------ recording */
 
+/* one finished attempt, as it will be written */
 struct record {
-    struct wjob job;
+    struct record *next;
     struct push_attempt a;
-    char *url, *request, *response;
+    char *url, *request, *response; /* owned */
     char outcome[24];
     char detail[256];
     int state;
-    int has_msg;
-    struct account_msg msg;
+    struct account_msg *msg; /* a reply or the failure notice shown to the user; or NULL */
 };
 
-static int record_run(struct store *s, void *arg)
+/* the attempts finished in one turn of the worker, written by one writer job */
+struct record_batch {
+    struct wjob job;
+    struct record *first, **last;
+    int n;
+};
+
+static struct record_batch *batch_open;
+
+static int record_one(struct store *s, struct record *r)
 {
-    struct record *r = arg;
     r->a.url = r->url;
     r->a.request = r->request;
     r->a.response = r->response;
@@ -142,67 +166,112 @@ static int record_run(struct store *s, void *arg)
     if (rc == 0)
         rc = store_push_update(s, r->a.push_id, r->state, r->a.attempt, 0, r->outcome,
                                r->state == 0 ? 0 : clock_now());
-    if (rc == 0 && r->has_msg && chat_account_send_run(s, &r->msg) != 0)
-        r->has_msg = 0; /* the user left meanwhile: the attempt still counts */
+    if (rc == 0 && r->msg && chat_account_send_run(s, r->msg) != 0) {
+        free(r->msg); /* the user left meanwhile: the attempt still counts */
+        r->msg = NULL;
+    }
     return rc;
 }
 
-static void record_after(void *arg)
+static int batch_run(struct store *s, void *arg)
 {
-    struct record *r = arg;
-    if (r->has_msg)
-        chat_account_send_after(&r->msg);
+    struct record_batch *b = arg;
+    for (struct record *r = b->first; r; r = r->next) {
+        int rc = record_one(s, r);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
 }
 
-static void record_complete(struct wjob *job)
+static void batch_after(void *arg)
 {
-    struct record *r = (struct record *)job;
+    struct record_batch *b = arg;
+    for (struct record *r = b->first; r; r = r->next)
+        if (r->msg)
+            chat_account_send_after(r->msg);
+}
+
+static void batch_complete(struct wjob *job)
+{
+    struct record_batch *b = (struct record_batch *)job;
     if (job->rc != 0)
-        log_error("push", "cannot record attempt %d of push %lld", r->a.attempt,
-                  (long long)r->a.push_id);
-    free(r->url);
-    free(r->request);
-    free(r->response);
-    free(r);
+        log_error("push", "cannot record a batch of %d attempts", b->n);
+    for (struct record *r = b->first, *next; r; r = next) {
+        next = r->next;
+        free(r->url);
+        free(r->request);
+        free(r->response);
+        free(r->msg);
+        free(r);
+    }
+    free(b);
 }
 
-static void set_msg(struct record *r, const struct delivery *d, const char *source,
-                    const char *type, const char *body)
+/* hands the attempts of this turn to the writer */
+static void batch_flush(void)
 {
-    r->has_msg = 1;
-    snprintf(r->msg.appid, sizeof(r->msg.appid), "%s", d->p.appid);
-    r->msg.user_id = d->p.user_id;
-    snprintf(r->msg.source, sizeof(r->msg.source), "%s", source);
-    snprintf(r->msg.msgtype, sizeof(r->msg.msgtype), "%s", type);
-    snprintf(r->msg.body, sizeof(r->msg.body), "%s", body);
+    struct record_batch *b = batch_open;
+    if (!b)
+        return;
+    batch_open = NULL;
+    writer_submit(&b->job);
 }
 
+static void batch_add(struct record *r)
+{
+    if (!batch_open) {
+        batch_open = xcalloc(1, sizeof(*batch_open));
+        batch_open->job.run = batch_run;
+        batch_open->job.after_commit = batch_after;
+        batch_open->job.complete = batch_complete;
+        batch_open->job.arg = batch_open;
+        batch_open->last = &batch_open->first;
+    }
+    /* in order: a retry may finish in the same turn as the attempt before it */
+    *batch_open->last = r;
+    batch_open->last = &r->next;
+    batch_open->n++;
+}
+
+static struct account_msg *new_msg(const struct delivery *d, const char *source, const char *type,
+                                   const char *body)
+{
+    struct account_msg *m = xcalloc(1, sizeof(*m));
+    snprintf(m->appid, sizeof(m->appid), "%s", d->p.appid);
+    m->user_id = d->p.user_id;
+    snprintf(m->source, sizeof(m->source), "%s", source);
+    snprintf(m->msgtype, sizeof(m->msgtype), "%s", type);
+    snprintf(m->body, sizeof(m->body), "%s", body);
+    return m;
+}
+
+/* takes the request's URL and body from d, and what was answered */
 static void record(struct delivery *d, int http_status, const char *outcome, const char *detail,
                    int state, const struct reply *rep)
 {
-    struct record *r = xcalloc(1, sizeof(*r));
-    r->job.run = record_run;
-    r->job.after_commit = record_after;
-    r->job.complete = record_complete;
-    r->job.arg = r;
+    struct record *r = xmalloc(sizeof(*r));
+    r->next = NULL;
     r->a.push_id = d->p.id;
     snprintf(r->a.appid, sizeof(r->a.appid), "%s", d->p.appid);
     r->a.attempt = d->attempt;
     r->a.started_at = d->started_at;
     r->a.duration_ms = (clock_mono_ns() - d->t0_ns) / 1000000;
     r->a.http_status = http_status;
-    r->url = xstrdup(d->req.url.ptr ? d->req.url.ptr : "");
-    r->request = xstrdup(d->req.body.ptr ? d->req.body.ptr : "");
-    r->response = xstrndup(d->resp.ptr ? d->resp.ptr : "",
-                           d->resp.len < KEEP_RESPONSE ? d->resp.len : KEEP_RESPONSE);
+    r->url = buf_detach(&d->req.url, NULL);
+    r->request = buf_detach(&d->req.body, NULL);
+    if (d->resp.len > KEEP_RESPONSE)
+        d->resp.ptr[KEEP_RESPONSE] = '\0';
+    r->response = buf_detach(&d->resp, NULL);
     snprintf(r->outcome, sizeof(r->outcome), "%s", outcome);
     snprintf(r->detail, sizeof(r->detail), "%s", detail);
     r->state = state;
+    r->msg = NULL;
     if (rep && rep->kind == REPLY_MESSAGE)
-        set_msg(r, d, "reply", rep->msgtype, rep->body.ptr);
+        r->msg = new_msg(d, "reply", rep->msgtype, rep->body.ptr);
     else if (state == 2 && d->p.reply_ok)
-        set_msg(r, d, "system", "text", "{\"content\":\"" FAILURE_NOTICE "\"}");
-    writer_submit(&r->job);
+        r->msg = new_msg(d, "system", "text", "{\"content\":\"" FAILURE_NOTICE "\"}");
+    batch_add(r);
 }
 
 /* ------------------------------------------------------------------ transfers */
@@ -234,26 +303,37 @@ static void finish(struct delivery *d, int http_status, const char *outcome, con
     record(d, http_status, outcome, detail, state, rep);
     deliver_release(&d->req);
     buf_release(&d->resp);
-    curl_slist_free_all(d->headers);
-    d->headers = NULL;
     if (retry)
         enqueue(d);
     else
         free_delivery(d);
 }
 
+static CURL *take_easy(void)
+{
+    return W.nspare ? W.spare[--W.nspare] : curl_easy_init();
+}
+
+static void put_easy(CURL *e)
+{
+    if (W.nspare < MAX_INFLIGHT) {
+        curl_easy_reset(e);
+        W.spare[W.nspare++] = e;
+    } else {
+        curl_easy_cleanup(e);
+    }
+}
+
 static int setup_easy(struct delivery *d)
 {
-    CURL *e = curl_easy_init();
+    CURL *e = take_easy();
     if (!e)
         return -1;
-    d->headers = curl_slist_append(NULL, "Content-Type: text/xml");
-    d->headers = curl_slist_append(d->headers, "Expect:");
     curl_easy_setopt(e, CURLOPT_URL, d->req.url.ptr);
     curl_easy_setopt(e, CURLOPT_POST, 1L);
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, d->req.body.ptr);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)d->req.body.len);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, d->headers);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, W.headers);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -265,51 +345,11 @@ static int setup_easy(struct delivery *d)
     return curl_multi_add_handle(W.multi, e) == CURLM_OK ? 0 : -1;
 }
 
-/* loads the receiver of d: an account's message server, or a component's
- * authorization-event URL; -1 when it has no URL (any more) */
-/* an account's push through the component it authorized: the component's message URL
- * ($APPID$ = the account), Token and key, always encrypted */
-static int load_via(struct delivery *d)
-{
-    if (store_component_get(W.rd, d->p.via, &d->comp) != 0 || !d->comp.msg_url[0])
-        return -1;
-    struct buf url = BUF_INIT;
-    const char *p = d->comp.msg_url, *m;
-    while ((m = strstr(p, "$APPID$")) != NULL) {
-        buf_append(&url, p, (size_t)(m - p));
-        buf_puts(&url, d->acct.appid);
-        p = m + 7;
-    }
-    buf_puts(&url, p);
-    snprintf(d->acct.server_url, sizeof(d->acct.server_url), "%s", url.ptr);
-    buf_release(&url);
-    snprintf(d->acct.server_token, sizeof(d->acct.server_token), "%s", d->comp.token);
-    snprintf(d->acct.aes_key, sizeof(d->acct.aes_key), "%s", d->comp.aes_key);
-    snprintf(d->acct.msg_mode, sizeof(d->acct.msg_mode), "safe");
-    return 0;
-}
-
-static int load_target(struct delivery *d)
-{
-    if (store_account_get(W.rd, d->p.target, &d->acct) == 0)
-        return d->p.via[0] ? load_via(d) : d->acct.server_url[0] ? 0 : -1;
-    if (store_component_get(W.rd, d->p.target, &d->comp) != 0 || !d->comp.auth_url[0])
-        return -1;
-    d->is_component = 1;
-    memset(&d->acct, 0, sizeof(d->acct));
-    snprintf(d->acct.appid, sizeof(d->acct.appid), "%s", d->comp.appid);
-    snprintf(d->acct.server_url, sizeof(d->acct.server_url), "%s", d->comp.auth_url);
-    snprintf(d->acct.server_token, sizeof(d->acct.server_token), "%s", d->comp.token);
-    snprintf(d->acct.aes_key, sizeof(d->acct.aes_key), "%s", d->comp.aes_key);
-    snprintf(d->acct.msg_mode, sizeof(d->acct.msg_mode), "safe");
-    return 0;
-}
-
 static int build(struct delivery *d)
 {
-    if (d->is_component)
-        return deliver_build_component(&d->comp, d->p.xml, clock_now(), &d->req);
-    return deliver_build(&d->acct, d->p.via[0] ? d->p.via : d->p.target, d->p.openid, d->p.xml,
+    if (d->rcv.is_component)
+        return deliver_build_component(&d->rcv.comp, d->p.xml, clock_now(), &d->req);
+    return deliver_build(&d->rcv.acct, d->p.via[0] ? d->p.via : d->p.target, d->p.openid, d->p.xml,
                          clock_now(), &d->req);
 }
 
@@ -319,8 +359,7 @@ static void start(struct delivery *d)
     d->started_at = clock_now();
     d->t0_ns = clock_mono_ns();
     buf_init(&d->resp, 0);
-    d->is_component = 0;
-    if (load_target(d) != 0) {
+    if (receiver_load(W.rd, d->p.target, d->p.via, &d->rcv) != 0) {
         buf_init(&d->req.url, 0);
         buf_init(&d->req.body, 0);
         finish(d, 0, "no_url", "the receiver has no server URL any more", 0, NULL);
@@ -332,7 +371,7 @@ static void start(struct delivery *d)
     }
     if (setup_easy(d) != 0) {
         if (d->easy)
-            curl_easy_cleanup(d->easy);
+            put_easy(d->easy);
         d->easy = NULL;
         finish(d, 0, "connect_error", "cannot start the transfer", 1, NULL);
         return;
@@ -381,13 +420,13 @@ static void evaluate(struct delivery *d, CURLcode cc, long status)
         finish(d, (int)status, "http_error", detail, 1, NULL);
     } else {
         unsigned char key[32];
-        int have_key = msgcrypt_key(d->acct.aes_key, key) == 0;
+        int have_key = msgcrypt_key(d->rcv.acct.aes_key, key) == 0;
         struct reply_ctx c = {.receive_id = d->p.via[0] ? d->p.via : d->p.target,
-                              .token = d->acct.server_token,
+                              .token = d->rcv.acct.server_token,
                               .key = have_key ? key : NULL,
                               .mode = have_key ? d->req.mode : MODE_PLAINTEXT,
                               .openid = d->p.openid,
-                              .original_id = d->acct.original_id,
+                              .original_id = d->rcv.acct.original_id,
                               .max_articles = is_message(d->p.kind) ? 1 : 8};
         struct reply rep;
         reply_parse(&c, d->resp.ptr ? d->resp.ptr : "", d->resp.len, &rep);
@@ -413,7 +452,7 @@ static void drain(void)
         curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&d);
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
         curl_multi_remove_handle(W.multi, e);
-        curl_easy_cleanup(e);
+        put_easy(e);
         land(d);
         d->easy = NULL;
         evaluate(d, cc, status);
@@ -439,7 +478,7 @@ static void *loop(void *arg)
     int64_t last_fetch = 0;
     while (atomic_load(&W.running)) {
         int64_t now = clock_mono_ns();
-        if (atomic_load(&W.kicked) || now - last_fetch > 1000000000LL) {
+        if (due(now, last_fetch)) {
             fetch();
             last_fetch = now;
         }
@@ -448,7 +487,8 @@ static void *loop(void *arg)
         curl_multi_perform(W.multi, &running);
         drain();
         start_ready();
-        if (!atomic_load(&W.kicked))
+        batch_flush();
+        if (!due(clock_mono_ns(), last_fetch))
             curl_multi_poll(W.multi, NULL, 0, 500, NULL);
     }
     return NULL;
@@ -464,10 +504,13 @@ int push_worker_start(const char *data_dir)
     if (!W.multi)
         return -1;
     curl_multi_setopt(W.multi, CURLMOPT_MAX_HOST_CONNECTIONS, 64L);
+    W.headers = curl_slist_append(NULL, "Content-Type: text/xml");
+    W.headers = curl_slist_append(W.headers, "Expect:");
     atomic_store(&W.running, 1);
     atomic_store(&W.kicked, 1);
     if (pthread_create(&W.thread, NULL, loop, NULL) != 0)
         return -1;
+    thread_name(W.thread, "lj-push");
     return 0;
 }
 
@@ -486,6 +529,8 @@ static void drop_all(void)
         free_delivery(d);
     }
     W.ready_tail = NULL;
+    while (W.nspare > 0)
+        curl_easy_cleanup(W.spare[--W.nspare]);
 }
 
 void push_worker_stop(void)
@@ -495,9 +540,12 @@ void push_worker_stop(void)
     atomic_store(&W.running, 0);
     curl_multi_wakeup(W.multi);
     pthread_join(W.thread, NULL);
+    batch_flush();
     drop_all();
     curl_multi_cleanup(W.multi);
     W.multi = NULL;
+    curl_slist_free_all(W.headers);
+    W.headers = NULL;
     store_close(W.rd);
     W.rd = NULL;
     curl_global_cleanup();

@@ -115,23 +115,38 @@ static int auth_operator(struct req *r)
     return crypto_eq(key, strlen(key), want, strlen(want)) ? 0 : ERR_UNAUTHENTICATED;
 }
 
+/* a component token where an account token was expected: the component's own appid on the
+ * routes that allow it (R_COMPONENT), 48001 elsewhere; ERR_INVALID_CREDENTIAL when it is none */
+static int component_as_account(struct req *r, const char *tok, size_t n)
+{
+    char component[19];
+    if (component_token_check(r->rd, tok, n, component) != 0)
+        return ERR_INVALID_CREDENTIAL;
+    if (!(r->route->flags & R_COMPONENT))
+        return ERR_API_UNAUTHORIZED;
+    memcpy(r->appid, component, sizeof(component));
+    return 0;
+}
+
 static int auth_token(struct req *r)
 {
     char tok[160];
     long n = req_query(r, "access_token", tok, sizeof(tok));
+    if ((n == -1 || n == 0) && (r->route->flags & R_COMPONENT))
+        n = req_query(r, "component_access_token", tok, sizeof(tok));
     if (n == -1 || n == 0)
         return ERR_MISSING_ACCESS_TOKEN;
     if (n < 0)
         return ERR_INVALID_CREDENTIAL;
     /* an account's own tokens carry AT_ or ST_ (tokens.c); anything else is a third party's */
     int own = n > 3 && (memcmp(tok, "AT_", 3) == 0 || memcmp(tok, "ST_", 3) == 0);
-    int rc =
-        own ? tokens_check(r->rd, tok, (size_t)n, r->appid)
-            : component_authorizer_check(r->rd, tok, r->route->perm_set, clock_now(), r->appid);
-    char component[19];
-    if (rc == ERR_INVALID_CREDENTIAL &&
-        component_token_check(r->rd, tok, (size_t)n, component) == 0)
-        return ERR_API_UNAUTHORIZED; /* a component token on an account API */
+    int rc = own ? tokens_check(r->rd, tok, (size_t)n, r->appid)
+                 : component_authorizer_check(r->rd, tok, &r->route->sets, clock_now(), r->appid,
+                                              &r->granted);
+    if (own)
+        r->granted = (struct permset){{~0ull, ~0ull}};
+    if (rc == ERR_INVALID_CREDENTIAL && !own)
+        rc = component_as_account(r, tok, (size_t)n);
     if (rc != 0)
         return rc;
     if (router_quota(r->route) > 0)

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/permset.h"
+
 struct req;
 
 enum { M_GET = 1, M_POST = 2, M_OTHER = 4 };
@@ -30,6 +32,8 @@ enum {
     R_DEMO = 4,       /* exists only with --demo */
     R_UPLOAD = 8,     /* multipart upload: a body over max_body answers 45001 (HTTP 200) */
     R_FILE = 16,      /* answers files: JSON errors carry exactly "application/json" */
+    R_COMPONENT = 32, /* AUTH_TOKEN that a component token may also call, as access_token or
+                         component_access_token, for the component's own appid (quota APIs) */
 };
 
 struct route {
@@ -37,7 +41,7 @@ struct route {
     const char *path;
     int (*handler)(struct req *r);
     enum auth_kind auth;
-    int perm_set; /* third-party permission set that may call it; 0 = none */
+    struct permset sets; /* third-party permission sets granting it (spec/component.md §7) */
     unsigned flags;
     size_t max_body; /* 0 = HTTP_MAX_BODY; at most HTTP_MAX_UPLOAD */
 };

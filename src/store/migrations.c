@@ -168,6 +168,17 @@ const char *const store_migrations[] = {
     " value TEXT NOT NULL, PRIMARY KEY(appid, name));",
     /* 10: pushes delivered through a third party authorized for the account's messages */
     "ALTER TABLE pushes ADD COLUMN via TEXT NOT NULL DEFAULT '';",
+    /* 11: mass-send caps: the month (UTC+8) a send counts in against each follower's 4 a
+     * month (0: not capped: previews, subscription accounts), and the chat row's job */
+    "ALTER TABLE mass_jobs ADD COLUMN month INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX mass_jobs_month ON mass_jobs(appid, month, msg_id);"
+    "CREATE INDEX mass_jobs_message ON mass_jobs(message_id);",
+    /* 12: the worker reads the outbox by id among pending rows only: a partial index keeps
+     * that read free of any sort, however many pushes were delivered before */
+    "DROP INDEX pushes_due;"
+    "CREATE INDEX pushes_pending ON pushes(id) WHERE state = 0;"
+    /* attempts are only ever read by their push */
+    "DROP INDEX push_attempts_account;",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

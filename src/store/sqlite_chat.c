@@ -2,6 +2,7 @@
  * sqlite_chat: followers, chat messages and the push outbox (store_chat.h).
  */
 #include "store_chat.h"
+#include "store_mass.h"
 #include "sqlite_int.h"
 #include "../util/err.h"
 #include "../util/xalloc.h"
@@ -158,7 +159,15 @@ int store_chat_list(struct store *s, const char *appid, int64_t user_id, const c
         "  OR (audience > 0 AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
         "   AND t.openid = $3 AND t.tag_id = m.audience))"
         "  OR (audience = -2 AND EXISTS(SELECT 1 FROM mass_targets x"
-        "   WHERE x.message_id = m.id AND x.user_id = $2))))"
+        "   WHERE x.message_id = m.id AND x.user_id = $2)))"
+        /* a capped send is not shown past the 4th of its month that reached the user */
+        " AND NOT EXISTS(SELECT 1 FROM mass_jobs j WHERE j.message_id = m.id AND j.month > 0"
+        "  AND (SELECT COUNT(*) FROM mass_jobs e WHERE e.appid = $1 AND e.month = j.month"
+        "   AND e.msg_id < j.msg_id AND e.message_id > $4 AND (e.kind = 'all'"
+        "   OR (e.kind = 'tag' AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
+        "    AND t.openid = $3 AND t.tag_id = e.tag_id))"
+        "   OR (e.kind = 'list' AND EXISTS(SELECT 1 FROM mass_targets x"
+        "    WHERE x.message_id = e.message_id AND x.user_id = $2)))) >= " MASS_MONTH_CAP_SQL "))"
         " ORDER BY id LIMIT $6",
         "titiii", appid, user_id, openid, since, after, (int64_t)limit);
     if (!st)

@@ -94,7 +94,8 @@ int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb
 /* sets m->id */
 int store_chat_insert(struct store *s, struct chat_msg *m);
 /* messages of (appid, user) with id > after, oldest first, at most limit; broadcasts to the
- * user (to every follower, a tag they have, an openid list) newer than mark included */
+ * user (to every follower, a tag they have, an openid list) newer than since included, but
+ * not a capped mass send that MASS_MONTH_CAP earlier sends of its month reached (mass.c) */
 int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
                     int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg);
 int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_id);

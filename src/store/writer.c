@@ -4,6 +4,7 @@
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../core/clock.h"
+#include "../util/thread.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -31,6 +32,7 @@ static pthread_t thread;
 static struct store *wstore;
 static struct writer_stats stats;
 static void (*_Atomic batch_end)(void);
+static _Atomic uint64_t commits;
 
 static struct {
     pthread_mutex_t mu;
@@ -172,6 +174,8 @@ static void run_batch(struct wjob *batch)
     int64_t t0 = clock_mono_ns();
     uint64_t n = 0;
     int committed = commit_batch(batch, &n);
+    if (committed)
+        atomic_fetch_add(&commits, 1);
     int64_t dt = clock_mono_ns() - t0;
     pthread_mutex_lock(&mu);
     stats.batches++;
@@ -210,15 +214,19 @@ int writer_start(const char *dir)
         return ERR_SYSTEM;
     store_wal_manual(wstore);
     /* without the helper the writer checkpoints every CKPT_STEP pages itself */
-    if (store_open(dir, &ck.s) == 0 &&
-        pthread_create(&ck.thread, NULL, checkpointer_main, NULL) != 0) {
-        store_close(ck.s);
-        ck.s = NULL;
+    if (store_open(dir, &ck.s) == 0) {
+        if (pthread_create(&ck.thread, NULL, checkpointer_main, NULL) == 0) {
+            thread_name(ck.thread, "lj-checkpoint");
+        } else {
+            store_close(ck.s);
+            ck.s = NULL;
+        }
     }
     if (pthread_create(&thread, NULL, writer_main, NULL) != 0) {
         store_close(wstore);
         return ERR_SYSTEM;
     }
+    thread_name(thread, "lj-writer");
     return 0;
 }
 
@@ -270,6 +278,11 @@ int writer_run_sync(wjob_run_fn run, void (*after_commit)(void *), void *arg)
         pthread_cond_wait(&x.w.cv, &x.w.mu);
     pthread_mutex_unlock(&x.w.mu);
     return x.job.rc;
+}
+
+uint64_t writer_commit_count(void)
+{
+    return atomic_load(&commits);
 }
 
 void writer_get_stats(struct writer_stats *out)

@@ -54,5 +54,7 @@ struct writer_stats {
     int64_t db_ns;
 };
 void writer_get_stats(struct writer_stats *out);
+/* commits so far: what a reader loaded after seeing N is current while this is still N */
+uint64_t writer_commit_count(void);
 
 #endif

@@ -53,6 +53,9 @@
     X(INVALID_MSG_ID, 40059, "invalid msg id")                                                \
     X(OPENID_LIST_TOO_SHORT, 40130, "invalid openid list size, at least two openid")          \
     X(MASS_CLIENTMSGID_USED, 45065, "clientmsgid exist")                                      \
+    X(MASS_QUOTA, 45028, "has no masssend quota")                                             \
+    X(MATERIAL_IN_USE, 48005, "forbid to delete material used by auto-reply or menu")         \
+    X(MENU_VIEW_LIMITED_TYPE, 40121, "invalid media_id type in view_limited")                 \
     X(EMPTY_POST_DATA, 44002, "empty post data")                                              \
     X(EMPTY_NEWS, 44003, "empty news data")                                                   \
     X(MEDIA_SIZE_LIMIT, 45001, "media size out of limit")                                     \

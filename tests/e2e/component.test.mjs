@@ -8,48 +8,20 @@ import { after, describe, test } from 'node:test';
 import { expectErr, useServer } from './lib/server.mjs';
 import { closeDevServers, decrypt, parseXml, randomAesKey, sha1Sorted, startDevServer } from './lib/devserver.mjs';
 import { get, ids, newUser, postForm, signIn } from './lib/oauth.mjs';
+import * as C from './lib/component.mjs';
+import { formOf, nextTicket, pageUrl } from './lib/component.mjs';
 import { client, newClientUser, nextFromAccount } from './lib/messaging.mjs';
 
 const h = useServer({ testClock: true });
 after(closeDevServers);
 const srv = () => h.srv;
-
-/** a component registered over the operator API with a third-party server on loopback */
-async function newComponent(extra = {}) {
-    const token = `ct${Math.random().toString(36).slice(2, 10)}`;
-    const aesKey = randomAesKey();
-    const dev = await startDevServer({ token, aesKey, appid: '' });
-    const r = await srv().op('POST', '/admin/v1/components', {
-        name: 'Third Party Co',
-        token,
-        encoding_aes_key: aesKey,
-        auth_event_url: `${dev.url}/auth-event`,
-        message_url: `${dev.url}/$APPID$/msg`,
-        func_sets: [1, 2, 15],
-        domains: ['tp.example.com'],
-        ...extra,
-    });
-    assert.equal(r.status, 200, r.text);
-    assert.equal(r.body.errcode, 0, r.text);
-    const comp = r.body.component;
-    dev.appid = comp.component_appid;
-    return { comp, dev, token, aesKey };
-}
-
-/** the next ticket push: its decrypted fields */
-async function nextTicket(dev) {
-    const rec = await dev.next();
-    assert.equal(rec.msg.InfoType, 'component_verify_ticket', rec.xml);
-    return rec;
-}
-
-function componentToken(c, ticket, secret = c.comp.component_appsecret) {
-    return srv().post('/cgi-bin/component/api_component_token', {
-        component_appid: c.comp.component_appid,
-        component_appsecret: secret,
-        component_verify_ticket: ticket,
-    });
-}
+const newComponent = (extra) => C.newComponent(srv(), extra);
+const componentToken = (c, ticket, secret) => C.componentToken(srv(), c, ticket, secret);
+const authSetup = (extra) => C.authSetup(srv(), extra);
+const preauth = (c) => C.preauth(srv(), c);
+const queryAuth = (c, code) => C.queryAuth(srv(), c, code);
+const authorized = (sets) => C.authorized(srv(), sets);
+const capi = (c, name, body) => C.capi(srv(), c, name, body);
 
 describe('operator registration', () => {
     test('creates a component with a wx appid and a secret, lists and gets it', async () => {
@@ -190,44 +162,6 @@ describe('component_verify_ticket and the component token', () => {
     });
 });
 
-/** a component holding a component token, and an account administered by a signed-in user */
-async function authSetup(extra = {}) {
-    const c = await newComponent(extra);
-    const t = (await nextTicket(c.dev)).msg.ComponentVerifyTicket;
-    c.ctoken = (await componentToken(c, t)).body.component_access_token;
-    const acct = await srv().createAccount({ type: 'service', verified: true });
-    const user = await newUser(srv());
-    const r = await srv().op('POST', '/admin/v1/accounts/admin', { appid: acct.appid, user_id: user.id });
-    assert.equal(r.body?.errcode, 0, r.text);
-    const cookie = await signIn(srv(), user.username, user.password);
-    return { c, acct, user, cookie };
-}
-
-async function preauth(c) {
-    const r = await srv().post(`/cgi-bin/component/api_create_preauthcode?component_access_token=${c.ctoken}`,
-        { component_appid: c.comp.component_appid });
-    return r.body.pre_auth_code;
-}
-
-function pageUrl(c, code, redirect, extra = {}) {
-    const q = new URLSearchParams({ component_appid: c.comp.component_appid, pre_auth_code: code,
-        redirect_uri: redirect, auth_type: '3', ...extra });
-    return `/cgi-bin/componentloginpage?${q}`;
-}
-
-/** the hidden fields of the page's form */
-function formOf(html) {
-    const f = {};
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
-        f[m[1]] = m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
-    return f;
-}
-
-async function queryAuth(c, code) {
-    return srv().post(`/cgi-bin/component/api_query_auth?component_access_token=${c.ctoken}`,
-        { component_appid: c.comp.component_appid, authorization_code: code });
-}
-
 describe('authorization by a merchant', () => {
     test('the admin sees the sets, unticks one, approves; authorized push; api_query_auth', async () => {
         const { c, acct, cookie } = await authSetup({ domains: ['127.0.0.1'] });
@@ -319,26 +253,6 @@ describe('authorization by a merchant', () => {
         assert.equal((await get(srv(), pageUrl(c, code, ok), cookie)).status, 400);
     });
 });
-
-/** an authorization approved in the page and exchanged: {c, acct, user, cookie, info} */
-async function authorized(sets = { set_1: '1', set_2: '1', set_15: '1' }) {
-    const s = await authSetup({ domains: ['127.0.0.1'] });
-    const code = await preauth(s.c);
-    const page = await get(srv(), pageUrl(s.c, code, 'http://127.0.0.1:9/back'), s.cookie);
-    const res = await postForm(srv(), '/cgi-bin/componentloginpage',
-        { ...formOf(page.text), authorizer_appid: s.acct.appid, ...sets }, s.cookie);
-    assert.equal(res.status, 302, res.text);
-    assert.equal((await s.c.dev.next()).msg.InfoType, 'authorized');
-    const q = await queryAuth(s.c, new URL(res.location).searchParams.get('auth_code'));
-    s.info = q.body.authorization_info;
-    assert.ok(s.info, q.text);
-    return s;
-}
-
-function capi(c, name, body) {
-    return srv().post(`/cgi-bin/component/${name}?component_access_token=${c.ctoken}`,
-        { component_appid: c.comp.component_appid, ...body });
-}
 
 describe('authorizers', () => {
     test('api_authorizer_token refreshes; info, list and options', async () => {

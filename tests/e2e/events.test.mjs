@@ -1,9 +1,10 @@
 // Menu taps, scene QR scans and location reports reach the developer's server as the
 // events of spec/messaging.md §5, and the replies allowed for them reach the user.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { useServer } from './lib/server.mjs';
-import { client, newClientUser, nextFromAccount, wiredAccount } from './lib/messaging.mjs';
+import { client, newClientUser, nextFromAccount, samples, wiredAccount } from './lib/messaging.mjs';
 
 const h = useServer({ testClock: true });
 const srv = () => h.srv;
@@ -73,6 +74,69 @@ test('menu taps push CLICK, VIEW, scan, photo and location events', async () => 
     assert.equal((await tap(u, { appid: acct.appid, type: 'teleport', key: 'K_TODAY' })).body.errcode, 47003);
     const stranger = await newClientUser(srv());
     assert.equal((await tap(stranger, { appid: acct.appid, type: 'click', key: 'K_TODAY' })).body.errcode, 43004);
+    await dev.close();
+});
+
+// The photos of a pic_* tap reach the developer twice, as the docs describe: the event
+// (SendPicsInfo, PicMd5Sum = MD5 of each photo) and then one image message per photo.
+test('photo taps: the pic_* event, then each photo as an image message', async () => {
+    const { acct, dev, tok, wire } = await setup();
+    const menu = {
+        button: [
+            { type: 'pic_sysphoto', name: 'Camera', key: 'K_CAM' },
+            { type: 'pic_photo_or_album', name: 'Album', key: 'K_ALB' },
+            { type: 'pic_weixin', name: 'WeChat', key: 'K_WX' },
+        ],
+    };
+    assert.equal((await wire('/cgi-bin/menu/create', menu)).body.errcode, 0);
+    const u = await newClientUser(srv());
+    await client.follow(srv(), u, acct.appid);
+    await dev.next(); // subscribe
+    const png = Buffer.alloc(500, 3);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    const photos = [samples.image().data, png];
+    const md5 = (b) => createHash('md5').update(b).digest('hex');
+    const bytes = async (url) => Buffer.from(await (await fetch(url)).arrayBuffer());
+
+    const r = await tap(u, { appid: acct.appid, type: 'pic_photo_or_album', key: 'K_ALB', photos: [photos[0].toString('base64'), { file: png.toString('base64') }] });
+    assert.equal(r.body.errcode, 0, r.text);
+    const ev = (await dev.next()).msg;
+    assert.deepEqual([ev.MsgType, ev.Event, ev.EventKey, ev.SendPicsInfo.Count], ['event', 'pic_photo_or_album', 'K_ALB', '2']);
+    assert.deepEqual(ev.SendPicsInfo.PicList.item.map((i) => i.PicMd5Sum), photos.map(md5));
+    const msgids = new Set();
+    for (const photo of photos) {
+        const m = (await dev.next()).msg;
+        assert.equal(m.MsgType, 'image');
+        assert.match(m.MsgId, /^\d+$/);
+        msgids.add(m.MsgId);
+        assert.deepEqual(await bytes(m.PicUrl), photo);
+        assert.deepEqual(await bytes(`${srv().url}/cgi-bin/media/get?access_token=${tok}&media_id=${encodeURIComponent(m.MediaId)}`), photo);
+    }
+    assert.equal(msgids.size, 2);
+    const chat = await client.messages(srv(), u, acct.appid);
+    assert.deepEqual(chat.body.messages.filter((m) => m.from === 'user').map((m) => m.msgtype), ['image', 'image']);
+
+    // the photos are messages: the developer may answer with customer-service messages
+    const openid = ev.FromUserName;
+    const cs = await wire('/cgi-bin/message/custom/send', { touser: openid, msgtype: 'text', text: { content: 'nice' } });
+    assert.equal(cs.body.errcode, 0, cs.text);
+
+    // one photo on the camera button; bad photos are refused before anything is pushed
+    assert.equal((await tap(u, { appid: acct.appid, type: 'pic_sysphoto', key: 'K_CAM', photos: [png.toString('base64')] })).body.errcode, 0);
+    assert.equal((await dev.next()).msg.SendPicsInfo.PicList.item[0].PicMd5Sum, md5(png));
+    assert.equal((await dev.next()).msg.MsgType, 'image');
+    const bad = (photos) => tap(u, { appid: acct.appid, type: 'pic_weixin', key: 'K_WX', photos });
+    assert.equal((await bad([Buffer.from('not a picture').toString('base64')])).body.errcode, 40005);
+    assert.equal((await bad(['%%%'])).body.errcode, 47003);
+    assert.equal((await bad([])).body.errcode, 47003);
+    assert.equal((await bad(Array(10).fill(png.toString('base64')))).body.errcode, 47003);
+    assert.equal((await bad([42])).body.errcode, 47003);
+    // checksums alone still make the event, without images
+    assert.equal((await tap(u, { appid: acct.appid, type: 'pic_weixin', key: 'K_WX', pics: ['a'.repeat(32)] })).body.errcode, 0);
+    const only = (await dev.next()).msg;
+    assert.equal(only.Event, 'pic_weixin');
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(dev.received.length, dev.taken, 'no image messages without photos');
     await dev.close();
 });
 

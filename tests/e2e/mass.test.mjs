@@ -127,3 +127,134 @@ test('an mpnews mass send shows its articles in the chat', async () => {
     assert.equal(after.body.messages.filter((x) => x.source === 'mass').length, 0);
     await dev.close();
 });
+
+// ------------------------------------------------------------------ caps
+
+/** moves the test clock to `secs` after the start of the next calendar month (UTC+8) */
+async function toNextMonth(secs = 60) {
+    const { now } = await srv().clock();
+    const cst = new Date((now + 8 * 3600) * 1000);
+    const start = Date.UTC(cst.getUTCFullYear(), cst.getUTCMonth() + 1, 1) / 1000 - 8 * 3600;
+    await srv().advance(start - now + secs);
+}
+
+/** moves the test clock to `secs` after the start of the next day (UTC+8) */
+async function toNextDay(secs = 60) {
+    const { now } = await srv().clock();
+    const start = (Math.floor((now + 8 * 3600) / 86400) + 1) * 86400 - 8 * 3600;
+    await srv().advance(start - now + secs);
+}
+
+/** signs u in again (sessions last 30 days, a month can be 31) */
+async function relogin(u) {
+    const s = await srv().post('/client/v1/login', { username: u.username, password: 'pw-123456' });
+    assert.equal(s.body?.errcode, 0, s.text);
+    u.auth = { authorization: `Bearer ${s.body.session}` };
+}
+
+// A follower of a service account receives at most 4 mass messages a calendar month: the
+// sends past that are accepted (errcode 0) but not delivered to them, and MASSSENDJOBFINISH
+// counts them out of FilterCount and SentCount (TotalCount is still the whole audience).
+// Previews do not count; the next month starts afresh.
+test('service accounts: a follower receives at most 4 mass messages a month', async () => {
+    await toNextMonth();
+    const { acct, dev, wire, users } = await world(3);
+    const [a, b, c] = users;
+    const send = async (path, body, content) => {
+        const r = await wire(`/cgi-bin/message/mass/${path}`, { ...body, msgtype: 'text', text: { content } });
+        assert.equal(r.body.errcode, 0, r.text);
+        const fin = (await dev.next()).msg;
+        assert.equal(fin.MsgID, String(r.body.msg_id));
+        return [fin.TotalCount, fin.FilterCount, fin.SentCount, fin.ErrorCount].map(Number);
+    };
+    const all = { filter: { is_to_all: true } };
+    assert.deepEqual(await send('send', { touser: [a.openid, b.openid] }, 'm1'), [2, 2, 2, 0]);
+    assert.deepEqual(await send('sendall', all, 'm2'), [3, 3, 3, 0]);
+    assert.deepEqual(await send('sendall', all, 'm3'), [3, 3, 3, 0]);
+    assert.deepEqual(await send('sendall', all, 'm4'), [3, 3, 3, 0]);
+    // a and b have their 4; c has 3; d follows now and has none
+    const d = await newClientUser(srv());
+    d.openid = (await client.follow(srv(), d, acct.appid)).body.openid;
+    await dev.next();
+    assert.deepEqual(await send('sendall', all, 'm5'), [4, 2, 2, 0]);
+    const tag = (await wire('/cgi-bin/tags/create', { tag: { name: 'capped' } })).body.tag.id;
+    await wire('/cgi-bin/tags/members/batchtagging', { openid_list: [a.openid, d.openid], tagid: tag });
+    assert.deepEqual(await send('sendall', { filter: { is_to_all: false, tag_id: tag } }, 'm6'), [2, 1, 1, 0]);
+    const stranger = 'o'.repeat(28);
+    assert.deepEqual(await send('send', { touser: [a.openid, c.openid, d.openid, stranger] }, 'm7'), [4, 2, 1, 1]);
+    const pv = await wire('/cgi-bin/message/mass/preview', { touser: a.openid, msgtype: 'text', text: { content: 'pv' } });
+    assert.equal(pv.body.errcode, 0, pv.text);
+
+    assert.deepEqual(await massIn(a, acct.appid), ['m1', 'm2', 'm3', 'm4', 'pv']);
+    assert.deepEqual(await massIn(b, acct.appid), ['m1', 'm2', 'm3', 'm4']);
+    assert.deepEqual(await massIn(c, acct.appid), ['m2', 'm3', 'm4', 'm5']);
+    assert.deepEqual(await massIn(d, acct.appid), ['m5', 'm6', 'm7']);
+
+    await toNextMonth();
+    for (const u of [a, b, c, d]) await relogin(u);
+    const tok = (await srv().token(acct.appid, acct.secret)).access_token;
+    const r = await srv().post(`/cgi-bin/message/mass/sendall?access_token=${tok}`, { ...all, msgtype: 'text', text: { content: 'next month' } });
+    assert.equal(r.body.errcode, 0, r.text);
+    const fin = (await dev.next()).msg;
+    assert.deepEqual([fin.TotalCount, fin.FilterCount, fin.SentCount], ['4', '4', '4']);
+    for (const u of [a, b, c, d]) assert.equal((await massIn(u, acct.appid)).at(-1), 'next month');
+    await dev.close();
+});
+
+test('service accounts: the cap on sends to everyone counts each follower from when they followed', async () => {
+    await toNextMonth();
+    const { acct, dev, wire, users } = await world(2);
+    const [a, b] = users;
+    const send = async (filter, content) => {
+        const r = await wire('/cgi-bin/message/mass/sendall', { filter, msgtype: 'text', text: { content } });
+        assert.equal(r.body.errcode, 0, r.text);
+        const fin = (await dev.next()).msg;
+        return [fin.TotalCount, fin.FilterCount, fin.SentCount, fin.ErrorCount].map(Number);
+    };
+    const all = { is_to_all: true };
+    assert.deepEqual(await send(all, 's1'), [2, 2, 2, 0]);
+    assert.deepEqual(await send(all, 's2'), [2, 2, 2, 0]);
+    const c = await newClientUser(srv());
+    c.openid = (await client.follow(srv(), c, acct.appid)).body.openid;
+    await dev.next();
+    assert.deepEqual(await send(all, 's3'), [3, 3, 3, 0]);
+    assert.deepEqual(await send(all, 's4'), [3, 3, 3, 0]);
+    assert.deepEqual(await send(all, 's5'), [3, 1, 1, 0]);
+    const tag = (await wire('/cgi-bin/tags/create', { tag: { name: 'late' } })).body.tag.id;
+    await wire('/cgi-bin/tags/members/batchtagging', { openid_list: [a.openid, c.openid], tagid: tag });
+    assert.deepEqual(await send({ is_to_all: false, tag_id: tag }, 's6'), [2, 1, 1, 0]);
+    assert.deepEqual(await send(all, 's7'), [3, 0, 0, 0]);
+    assert.deepEqual(await massIn(a, acct.appid), ['s1', 's2', 's3', 's4']);
+    assert.deepEqual(await massIn(b, acct.appid), ['s1', 's2', 's3', 's4']);
+    assert.deepEqual(await massIn(c, acct.appid), ['s3', 's4', 's5', 's6']);
+    await dev.close();
+});
+
+// A subscription account makes one mass send a day (sendall or send); the next that day is
+// refused with 45028. Previews are not sends.
+test('subscription accounts: one mass send a day, then 45028', async () => {
+    const acct = await srv().createAccount({ type: 'subscription', verified: true });
+    const tok = async () => (await srv().token(acct.appid, acct.secret)).access_token;
+    let t = await tok();
+    const wire = (path, body) => srv().post(`/cgi-bin/message/mass/${path}?access_token=${t}`, { ...body, msgtype: 'text', text: { content: path } });
+    const users = [];
+    for (let i = 0; i < 2; i++) {
+        const u = await newClientUser(srv());
+        u.openid = (await client.follow(srv(), u, acct.appid)).body.openid;
+        users.push(u);
+    }
+    await toNextDay();
+    t = await tok();
+    const first = await wire('sendall', { filter: { is_to_all: true } });
+    assert.equal(first.body.errcode, 0, first.text);
+    const again = await wire('sendall', { filter: { is_to_all: true } });
+    assert.deepEqual([again.body.errcode, again.body.errmsg], [45028, 'has no masssend quota']);
+    assert.equal((await wire('send', { touser: users.map((u) => u.openid) })).body.errcode, 45028);
+    assert.equal((await wire('preview', { touser: users[0].openid })).body.errcode, 0);
+    assert.deepEqual(await massIn(users[0], acct.appid), ['sendall', 'preview']);
+    await toNextDay();
+    t = await tok();
+    assert.equal((await wire('send', { touser: users.map((u) => u.openid) })).body.errcode, 0);
+    assert.equal((await wire('sendall', { filter: { is_to_all: true } })).body.errcode, 45028);
+    assert.deepEqual(await massIn(users[1], acct.appid), ['sendall', 'send']);
+});

@@ -514,6 +514,24 @@ describe('permanent material', () => {
         expectErr(await srv.post(`/cgi-bin/material/get_materialcount?${q(a.token)}`, {}), 43001);
     });
 
+    it('keeps material a custom menu sends (48005): file, URL and count stay', async () => {
+        const { srv } = h;
+        const a = await setup(srv);
+        const add = await addMaterial(srv, a.token, 'image', jpeg(), 'menu.jpg');
+        assert.ok(add.body.media_id, add.text);
+        const menu = { button: [{ type: 'media_id', name: 'pic', media_id: add.body.media_id }] };
+        assert.equal((await srv.post(`/cgi-bin/menu/create?${q(a.token)}`, menu)).body.errcode, 0);
+        const del = await srv.post(`/cgi-bin/material/del_material?${q(a.token)}`, { media_id: add.body.media_id });
+        assert.deepEqual(del.body, { errcode: 48005, errmsg: 'forbid to delete material used by auto-reply or menu' });
+        assert.ok(mediaFiles(srv, a.appid).includes(add.body.media_id), 'the file stays');
+        assert.equal((await materialGet(srv, a.token, add.body.media_id)).status, 200);
+        assert.equal((await fetchBytes(srv, urlPath(add.body.url))).status, 200);
+        const count = await srv.get(`/cgi-bin/material/get_materialcount?${q(a.token)}`);
+        assert.equal(count.body.image_count, 1);
+        assert.equal((await srv.get(`/cgi-bin/menu/delete?${q(a.token)}`)).body.errcode, 0);
+        assert.equal((await srv.post(`/cgi-bin/material/del_material?${q(a.token)}`, { media_id: add.body.media_id })).body.errcode, 0);
+    });
+
     it('takes a video with its description as a form field or in the query', async () => {
         const { srv } = h;
         const a = await setup(srv);

@@ -18,8 +18,9 @@ const HAVE_SQLITE3 = (() => {
     }
 })();
 
-/** the standard three-button menu of the WeChat docs, with CJK names */
-const MENU = {
+/** the standard three-button menu of the WeChat docs, with CJK names; its media_id button
+ * names acct's image material */
+const menu = (acct) => ({
     button: [
         { type: 'click', name: '今日歌曲', key: 'V1001_TODAY_MUSIC' },
         {
@@ -30,19 +31,37 @@ const MENU = {
                 { type: 'click', name: '赞一下我们', key: 'V1001_GOOD' },
             ],
         },
-        { type: 'media_id', name: '图片', media_id: 'MEDIA_ID1' },
+        { type: 'media_id', name: '图片', media_id: acct.media },
     ],
-};
+});
 
 /** a one-button menu: click with this key */
 const one = (key, extra = {}) => ({ button: [{ type: 'click', name: 'b', key }], ...extra });
 
-/** an account with a token: {appid, secret, token} */
+/** a sample JPEG */
+function jpeg(size = 600) {
+    const b = Buffer.alloc(size, 7);
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]).copy(b);
+    return b;
+}
+
+/** uploads a JPEG as media of acct (material/add_material or media/upload): its media_id */
+async function upload(srv, acct, type = 'image', api = 'material/add_material') {
+    const form = new FormData();
+    form.append('media', new Blob([jpeg()]), 'a.jpg');
+    const res = await srv.fetch(`/cgi-bin/${api}?access_token=${acct.token}&type=${type}`, { method: 'POST', body: form });
+    const body = await res.json();
+    assert.ok(body.media_id || body.thumb_media_id, JSON.stringify(body));
+    return body.media_id || body.thumb_media_id;
+}
+
+/** an account with a token and an image material: {appid, secret, token, media} */
 async function account(srv) {
     const a = await srv.createAccount();
     const t = await srv.token(a.appid, a.secret);
     assert.ok(t.access_token, JSON.stringify(t));
-    return { ...a, token: t.access_token };
+    const acct = { ...a, token: t.access_token };
+    return { ...acct, media: await upload(srv, acct) };
 }
 
 /** a wire call: GET without body, POST with one (objects as JSON, strings raw) */
@@ -100,7 +119,7 @@ describe('menu/create and menu/get', () => {
     it('stores a menu and answers it normalised, with a 9-digit numeric menuid', async () => {
         const { srv } = h;
         const a = await account(srv);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         const got = await call(srv, a, 'menu/get');
         assert.equal(got.status, 200);
         assert.ok(isJsonType(got.headers));
@@ -124,7 +143,7 @@ describe('menu/create and menu/get', () => {
                     { type: 'click', name: '赞一下我们', key: 'V1001_GOOD', sub_button: [] },
                 ],
             },
-            { type: 'media_id', name: '图片', media_id: 'MEDIA_ID1', sub_button: [] },
+            { type: 'media_id', name: '图片', media_id: a.media, sub_button: [] },
         ]);
         assert.ok(got.text.includes('今日歌曲'), 'CJK is sent raw, not \\u-escaped');
     });
@@ -193,7 +212,7 @@ describe('menu/create and menu/get', () => {
         fails(await call(srv, a, 'menu/trymatch'), 43002);
         fails(await call(srv, a, 'get_current_selfmenu_info', {}), 43001);
         fails(await srv.get('/cgi-bin/menu/get'), 41001);
-        fails(await srv.post('/cgi-bin/menu/create', MENU), 41001);
+        fails(await srv.post('/cgi-bin/menu/create', menu({ media: 'MEDIA_ID1' })), 41001);
     });
 });
 
@@ -281,12 +300,12 @@ describe('menu validation', () => {
         fails(await create({ button: [{ name: 'p', sub_button: [s, s, s, s, s, s] }] }), 40023);
     });
 
-    it('answers 40118 for a missing or oversized media_id', async () => {
+    it('answers 40118 for a missing or oversized media_id, 40007 for one that names no material', async () => {
         for (const type of ['media_id', 'view_limited']) {
             fails(await create({ button: [{ type, name: 'n' }] }), 40118);
             fails(await create({ button: [{ type, name: 'n', media_id: 'm'.repeat(129) }] }), 40118);
             fails(await create(sub({ type, name: 'n', media_id: '' })), 40118);
-            await expectOk(await create({ button: [{ type, name: 'n', media_id: 'm'.repeat(128) }] }));
+            fails(await create({ button: [{ type, name: 'n', media_id: 'm'.repeat(128) }] }), 40007);
         }
     });
 
@@ -311,6 +330,71 @@ describe('menu validation', () => {
     });
 });
 
+// media_id buttons send a permanent material of the account, view_limited buttons open a
+// permanent news material: menus must name such material (40007; 40121 for a view_limited
+// button on another type), and material a menu names cannot be deleted (48005).
+describe('menus and permanent material', () => {
+    const h = useServer({});
+    const button = (type, id) => ({ button: [{ type, name: 'm', media_id: id }] });
+    const del = (srv, a, id) => call(srv, a, 'material/del_material', { media_id: id });
+
+    async function news(srv, a) {
+        const thumb = await upload(srv, a, 'thumb');
+        const r = await call(srv, a, 'material/add_news', { articles: [{ title: 'T', thumb_media_id: thumb, content: '<p>x</p>' }] });
+        assert.ok(r.body.media_id, r.text);
+        return r.body.media_id;
+    }
+
+    it('takes only permanent material of the account, news for view_limited', async () => {
+        const { srv } = h;
+        const a = await account(srv);
+        const b = await account(srv);
+        const temp = await upload(srv, a, 'image', 'media/upload');
+        const article = await news(srv, a);
+        fails(await call(srv, a, 'menu/create', button('media_id', temp)), 40007, 'temporary media');
+        fails(await call(srv, a, 'menu/create', button('media_id', b.media)), 40007, "another account's material");
+        fails(await call(srv, a, 'menu/create', button('view_limited', a.media)), 40121, 'view_limited on an image');
+        fails(await call(srv, a, 'menu/get'), 46003, 'a refused menu is not stored');
+        await expectOk(await call(srv, a, 'menu/create', button('view_limited', article)));
+        await expectOk(await call(srv, a, 'menu/create', button('media_id', article)));
+        await expectOk(await call(srv, a, 'menu/create', { button: [{ name: 'p', sub_button: [{ type: 'media_id', name: 's', media_id: a.media }] }] }));
+        const cond = (id) => ({ ...button('media_id', id), matchrule: { client_platform_type: '1' } });
+        fails(await call(srv, a, 'menu/addconditional', cond('nope')), 40007);
+        fails(await call(srv, a, 'menu/addconditional', cond(b.media)), 40007);
+        const ok = await call(srv, a, 'menu/addconditional', cond(article));
+        assert.match(String(ok.body.menuid), /^\d+$/, ok.text);
+    });
+
+    it('refuses to delete material a menu names (48005) until no menu names it', async () => {
+        const { srv } = h;
+        const a = await account(srv);
+        const article = await news(srv, a);
+        const spare = await upload(srv, a);
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
+        const added = await call(srv, a, 'menu/addconditional', { ...button('view_limited', article), matchrule: { client_platform_type: '2' } });
+        assert.ok(added.body.menuid, added.text);
+        const inUse = await del(srv, a, a.media);
+        fails(inUse, 48005, 'named by the default menu');
+        assert.match(inUse.body.errmsg, /menu/);
+        fails(await del(srv, a, article), 48005, 'named by a conditional menu');
+        assert.equal((await del(srv, a, spare)).body.errcode, 0, 'material no menu names');
+        assert.equal((await call(srv, a, 'menu/get')).body.menu.button[2].media_id, a.media, 'the menu is intact');
+
+        await expectOk(await call(srv, a, 'menu/create', one('K')));
+        assert.equal((await del(srv, a, a.media)).body.errcode, 0, 'the new default menu does not name it');
+        fails(await del(srv, a, article), 48005);
+        await expectOk(await call(srv, a, 'menu/delconditional', { menuid: added.body.menuid }));
+        assert.equal((await del(srv, a, article)).body.errcode, 0);
+        fails(await del(srv, a, article), 40007, 'gone');
+
+        const again = await upload(srv, a);
+        await expectOk(await call(srv, a, 'menu/create', button('media_id', again)));
+        fails(await del(srv, a, again), 48005);
+        await expectOk(await call(srv, a, 'menu/delete'));
+        assert.equal((await del(srv, a, again)).body.errcode, 0, 'menu/delete frees it');
+    });
+});
+
 describe('conditional menus', () => {
     const h = useServer({});
 
@@ -323,7 +407,7 @@ describe('conditional menus', () => {
     it('answers {"menuid":"..."} and lists conditional menus newest first with their rules', async () => {
         const { srv } = h;
         const a = await account(srv);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         const r1 = await call(srv, a, 'menu/addconditional', one('IOS', { matchrule: { client_platform_type: '1' } }));
         assert.equal(r1.status, 200);
         assert.match(r1.body.menuid, /^\d{9}$/, r1.text);
@@ -344,7 +428,7 @@ describe('conditional menus', () => {
     it('takes group_id for tag_id (older SDKs) and numbers given as strings', async () => {
         const { srv } = h;
         const a = await account(srv);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         const r = await call(srv, a, 'menu/addconditional', one('G', { matchrule: { group_id: '1', sex: '', country: null } }));
         assert.match(r.body.menuid, /^\d+$/, r.text);
         const got = (await call(srv, a, 'menu/get')).body.conditionalmenu[0];
@@ -354,7 +438,7 @@ describe('conditional menus', () => {
     it('refuses an empty rule (65304), privacy rules (65320) and bad values', async () => {
         const { srv } = h;
         const a = await account(srv);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         const add = (matchrule) => call(srv, a, 'menu/addconditional', one('X', matchrule === undefined ? {} : { matchrule }));
         fails(await add(undefined), 65304);
         fails(await add({}), 65304);
@@ -378,7 +462,7 @@ describe('conditional menus', () => {
         const a = await account(srv);
         const b = await account(srv);
         await addTag(srv, b, 123);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         fails(await call(srv, a, 'menu/addconditional', one('T', { matchrule: { tag_id: '999' } })), 45159);
         fails(await call(srv, a, 'menu/addconditional', one('T', { matchrule: { tag_id: '123' } })), 45159, "b's tag");
         await addTag(srv, a, 123);
@@ -409,7 +493,7 @@ describe('conditional menus', () => {
         const { srv } = h;
         const a = await account(srv);
         const b = await account(srv);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         const ids = [];
         for (const p of ['1', '2', '3'])
             ids.push((await call(srv, a, 'menu/addconditional', one(`P${p}`, { matchrule: { client_platform_type: p } }))).body.menuid);
@@ -432,12 +516,12 @@ describe('conditional menus', () => {
         const { srv } = h;
         const a = await account(srv);
         await expectOk(await call(srv, a, 'menu/delete'), 'deleting no menu is fine');
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         await call(srv, a, 'menu/addconditional', one('C', { matchrule: { client_platform_type: '2' } }));
         await expectOk(await call(srv, a, 'menu/delete'));
         fails(await call(srv, a, 'menu/get'), 46003);
         fails(await call(srv, a, 'menu/addconditional', one('C', { matchrule: { client_platform_type: '2' } })), 65303);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         assert.equal((await call(srv, a, 'menu/get')).body.conditionalmenu, undefined, 'the old conditional menus are gone');
     });
 });
@@ -448,7 +532,7 @@ describe('menu/trymatch', () => {
     it('answers 65302 for a user that is not a follower, 47001 for a wrong type', async () => {
         const { srv } = h;
         const a = await account(srv);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         fails(await call(srv, a, 'menu/trymatch', { user_id: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' }), 65302);
         fails(await call(srv, a, 'menu/trymatch', { user_id: '' }), 65302);
         fails(await call(srv, a, 'menu/trymatch', {}), 65302);
@@ -463,7 +547,7 @@ describe('menu/trymatch', () => {
         const f = await follower(srv, a);
         const gone = await follower(srv, a, false);
         fails(await call(srv, a, 'menu/trymatch', { user_id: f.openid }), 46003, 'a follower, but no menu');
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         await call(srv, a, 'menu/addconditional', one('ANDROID', { matchrule: { client_platform_type: '2' } }));
         await call(srv, a, 'menu/addconditional', one('TAG2', { matchrule: { tag_id: '2' } }));
         const got = await call(srv, a, 'menu/trymatch', { user_id: f.openid });
@@ -476,7 +560,7 @@ describe('menu/trymatch', () => {
         fails(await call(srv, a, 'menu/trymatch', { user_id: gone.openid }), 65302, 'unfollowed');
         fails(await call(srv, a, 'menu/trymatch', { user_id: gone.user.username }), 65302, 'unfollowed, by name');
         const b = await account(srv);
-        await expectOk(await call(srv, b, 'menu/create', MENU));
+        await expectOk(await call(srv, b, 'menu/create', menu(b)));
         fails(await call(srv, b, 'menu/trymatch', { user_id: f.openid }), 65302, "another account's follower");
         await expectOk(await call(srv, a, 'menu/delete'));
         fails(await call(srv, a, 'menu/trymatch', { user_id: f.openid }), 46003);
@@ -491,7 +575,7 @@ describe('menu/trymatch', () => {
         const plain = await follower(srv, a);
         await addTag(srv, a, 100);
         await addTag(srv, a, 101);
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         const m100 = (await call(srv, a, 'menu/addconditional', one('T100', { matchrule: { tag_id: '100' } }))).body.menuid;
         await call(srv, a, 'menu/addconditional', one('T101', { matchrule: { tag_id: '101' } }));
         const try_ = async (user) => (await call(srv, a, 'menu/trymatch', { user_id: user })).body;
@@ -521,7 +605,7 @@ describe('get_current_selfmenu_info', () => {
         let r = await call(srv, a, 'get_current_selfmenu_info');
         assert.equal(r.status, 200);
         assert.deepEqual(r.body, { is_menu_open: 0, selfmenu_info: { button: [] } });
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
         await call(srv, a, 'menu/addconditional', one('C', { matchrule: { client_platform_type: '2' } }));
         r = await call(srv, a, 'get_current_selfmenu_info');
         assert.deepEqual(r.body, {
@@ -539,7 +623,7 @@ describe('get_current_selfmenu_info', () => {
                             ],
                         },
                     },
-                    { type: 'media_id', name: '图片', value: 'MEDIA_ID1' },
+                    { type: 'media_id', name: '图片', value: a.media },
                 ],
             },
         });
@@ -565,7 +649,7 @@ describe('menu quotas', () => {
         };
         for (const [p, limit] of Object.entries(limits))
             assert.deepEqual(await quota(srv, a, p), { daily_limit: limit, used: 0, remain: limit }, p);
-        await call(srv, a, 'menu/create', MENU);
+        await call(srv, a, 'menu/create', menu(a));
         await call(srv, a, 'menu/get');
         await call(srv, a, 'menu/get');
         await call(srv, a, 'menu/trymatch', { user_id: 'nobody' });
@@ -586,9 +670,9 @@ describe('menu quotas', () => {
             }
         };
         await Promise.all(Array.from({ length: 16 }, worker));
-        fails(await call(srv, a, 'menu/create', MENU), 45009);
+        fails(await call(srv, a, 'menu/create', menu(a)), 45009);
         fails(await call(srv, a, 'menu/get'), 46003, 'other menu APIs keep their own quota');
         await expectOk(await srv.post(`/cgi-bin/clear_quota?access_token=${a.token}`, { appid: a.appid }));
-        await expectOk(await call(srv, a, 'menu/create', MENU));
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
     });
 });

@@ -25,6 +25,16 @@ Test(crypto, sha1_abc)
     ASSERT_NO_LEAKS();
 }
 
+Test(crypto, md5_rfc1321)
+{
+    char out[33];
+    crypto_md5_hex("abc", 3, out);
+    cr_assert_str_eq(out, "900150983cd24fb0d6963f7d28e17f72");
+    crypto_md5_hex("", 0, out);
+    cr_assert_str_eq(out, "d41d8cd98f00b204e9800998ecf8427e");
+    ASSERT_NO_LEAKS();
+}
+
 Test(crypto, sha1_wechat_jssdk_signature)
 {
     const char *s = "jsapi_ticket=sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-"
