@@ -334,7 +334,8 @@ int api_admin_users_create(struct req *r)
         free(op);
         return rc;
     }
-    return http_write(r, user_create_run, NULL, op, user_done);
+    /* checks, then one INSERT: nothing to undo when it fails */
+    return http_write_atomic(r, user_create_run, NULL, op, user_done);
 }
 
 static int password_run(struct store *s, void *arg)

@@ -43,19 +43,37 @@ void render_account(struct buf *b, const struct account *a, int with_secret)
     buf_printf(b, ",\"created_at\":%lld}", (long long)a->created_at);
 }
 
+/* appends v in decimal (render_user answers every users write: no printf there) */
+static void put_i64(struct buf *b, int64_t v)
+{
+    char num[24], *p = num + sizeof(num);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(num + sizeof(num) - p));
+}
+
 void render_user(struct buf *b, const struct user *u)
 {
-    buf_printf(b, "{\"id\":%lld", (long long)u->id);
+    buf_puts(b, "{\"id\":");
+    put_i64(b, u->id);
     kv(b, "username", u->username, 1);
     kv(b, "nickname", u->nickname, 1);
     kv(b, "avatar", u->avatar, 1);
-    buf_printf(b, ",\"sex\":%d", u->sex);
+    buf_puts(b, ",\"sex\":");
+    put_i64(b, u->sex);
     kv(b, "language", u->language, 1);
     kv(b, "country", u->country, 1);
     kv(b, "province", u->province, 1);
     kv(b, "city", u->city, 1);
-    buf_printf(b, ",\"has_password\":%s", u->password_hash[0] ? "true" : "false");
-    buf_printf(b, ",\"created_at\":%lld}", (long long)u->created_at);
+    buf_puts(b, u->password_hash[0] ? ",\"has_password\":true" : ",\"has_password\":false");
+    buf_puts(b, ",\"created_at\":");
+    put_i64(b, u->created_at);
+    buf_putc(b, '}');
 }
 
 void render_component(struct buf *b, const struct component *c)

@@ -89,6 +89,10 @@ void http_redirect(struct req *r, const char *location);
  */
 int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
                req_done_fn done);
+/* http_write for a run() that either succeeds or fails without having changed a row: one
+ * INSERT, UPDATE or DELETE after any checks (wjob.atomic_run); the writer skips its SAVEPOINT */
+int http_write_atomic(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
+                      req_done_fn done);
 
 /*
  * Answers later, from any thread: the handler returns REQ_ASYNC, and whoever holds the handle

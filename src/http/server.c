@@ -411,8 +411,12 @@ static void finish_one(struct async_job *aj)
     free(aj);
 }
 
+static void submit_pending(struct thread_ctx *t);
+
 static void on_messages(h2o_multithread_receiver_t *recv, h2o_linklist_t *messages)
 {
+    /* the turn's writes read so far go to the writer before the answers are written */
+    submit_pending(H2O_STRUCT_FROM_MEMBER(struct thread_ctx, receiver, recv));
     while (!h2o_linklist_is_empty(messages)) {
         h2o_multithread_message_t *m =
             H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
@@ -446,14 +450,15 @@ void http_async_finish(struct http_async *a, int rc)
     async_complete(&aj->job);
 }
 
-int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
-               req_done_fn done)
+static int queue_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
+                       req_done_fn done, int atomic_run)
 {
     struct async_job *aj = (struct async_job *)http_defer(r, arg, done);
     struct thread_ctx *t = r->thr;
     aj->job.run = run;
     aj->job.after_commit = after_commit;
     aj->job.complete = write_complete;
+    aj->job.atomic_run = atomic_run;
     aj->job.next = NULL;
     if (t->pend_last)
         t->pend_last->next = &aj->job;
@@ -461,6 +466,18 @@ int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), voi
         t->pend_first = &aj->job;
     t->pend_last = &aj->job;
     return REQ_ASYNC;
+}
+
+int http_write(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
+               req_done_fn done)
+{
+    return queue_write(r, run, after_commit, arg, done, 0);
+}
+
+int http_write_atomic(struct req *r, wjob_run_fn run, void (*after_commit)(void *), void *arg,
+                      req_done_fn done)
+{
+    return queue_write(r, run, after_commit, arg, done, 1);
 }
 
 /* loop thread, at the end of each turn: the turn's writes go to the writer together */

@@ -197,6 +197,11 @@ int store_wal_pages(struct store *s)
     return s->wal_pages;
 }
 
+int64_t store_total_changes(struct store *s)
+{
+    return sqlite3_total_changes64(s->db);
+}
+
 int store_checkpoint(struct store *s)
 {
     int64_t t0 = clock_mono_ns();

@@ -126,6 +126,8 @@ int store_savepoint_rollback(struct store *s);
  */
 void store_wal_manual(struct store *s);
 int store_wal_pages(struct store *s);
+/* rows changed by this connection's completed INSERT, UPDATE and DELETE statements so far */
+int64_t store_total_changes(struct store *s);
 /* copies committed WAL pages into the database (PASSIVE: never waits for readers) */
 int store_checkpoint(struct store *s);
 /* nanoseconds spent in the database by this connection since it opened */

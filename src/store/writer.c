@@ -98,8 +98,18 @@ static struct wjob *take_batch(void)
     return batch;
 }
 
-static void run_one(struct wjob *j)
+/* runs one job of the open transaction; sets *broken when the batch must not commit */
+static void run_one(struct wjob *j, int *broken)
 {
+    if (j->atomic_run) {
+        int64_t before = store_total_changes(wstore);
+        j->rc = j->run(wstore, j->arg);
+        if (j->rc != 0 && store_total_changes(wstore) != before) {
+            log_error("writer", "a job marked atomic_run failed after changing rows");
+            *broken = 1;
+        }
+        return;
+    }
     if (store_savepoint(wstore) != 0) {
         j->rc = ERR_SYSTEM;
         return;
@@ -154,14 +164,14 @@ static void checkpoint_after_batch(void)
 /* runs the batch in one transaction; 1 if it committed */
 static int commit_batch(struct wjob *batch, uint64_t *n)
 {
-    int begun = store_begin(wstore) == 0;
+    int begun = store_begin(wstore) == 0, broken = 0;
     for (struct wjob *j = batch; j; j = j->next, (*n)++) {
         if (begun)
-            run_one(j);
+            run_one(j, &broken);
         else
             j->rc = ERR_SYSTEM;
     }
-    int committed = begun && store_commit(wstore) == 0;
+    int committed = begun && !broken && store_commit(wstore) == 0;
     if (begun && !committed) {
         store_rollback(wstore);
         log_error("writer", "commit of a batch of %llu jobs failed", (unsigned long long)*n);

@@ -31,6 +31,13 @@ struct wjob {
     void (*complete)(struct wjob *job); /* always called once */
     void *arg;
     int rc;
+    /*
+     * optional: run() either succeeds or fails without having changed a row (one INSERT,
+     * UPDATE or DELETE, which SQLite undoes by itself when it fails, after any checks). The
+     * writer then runs it without a SAVEPOINT of its own. Should such a job fail after
+     * changing rows anyway, its whole batch is rolled back and answered ERR_SYSTEM.
+     */
+    int atomic_run;
 };
 
 /* starts the writer thread on its own connection to dir */

@@ -99,9 +99,11 @@ Test(writer, runs_a_chain_and_ends_each_batch_after_its_completions, .init = set
         jobs[i].job.next = i + 1 < N ? &jobs[i + 1].job : NULL;
     }
     writer_submit_chain(&jobs[0].job, &jobs[N - 1].job);
-    /* a job queued after the chain is answered after it */
+    /* a job queued after the chain is answered after it; a second one runs after the hook of
+     * the chain's batch */
     cr_assert_eq(writer_run_sync(noop_run, NULL, NULL), 0);
     cr_assert_eq(atomic_load(&completed), N);
+    cr_assert_eq(writer_run_sync(noop_run, NULL, NULL), 0);
     cr_assert_geq(atomic_load(&batch_ends), 1);
     cr_assert_eq(atomic_load(&seen_at_batch_end), N, "the hook ran before every completion");
     for (int i = 0; i < N; i++)
@@ -157,4 +159,76 @@ Test(writer, keeps_the_wal_bounded_under_sustained_writes, .init = setup, .fini 
     cr_assert_lt(st.st_size, 48L * 1024 * 1024, "WAL of %lld bytes", (long long)st.st_size);
     cr_assert(key_present("big-0"));
     cr_assert(key_present("big-15999"));
+}
+
+/* ------------------------------------------------------------------ jobs without a SAVEPOINT */
+
+struct add_user {
+    struct wjob job;
+    struct user u;
+};
+
+static int add_user_run(struct store *s, void *arg)
+{
+    return store_user_insert(s, &((struct add_user *)arg)->u);
+}
+
+static int user_present(const char *name)
+{
+    struct store *rd;
+    struct user u;
+    cr_assert_eq(store_open(dir, &rd), 0);
+    int rc = store_user_get_by_name(rd, name, &u);
+    store_close(rd);
+    return rc == 0;
+}
+
+Test(writer, runs_atomic_jobs_without_losing_their_neighbours, .init = setup, .fini = finish)
+{
+    /* a taken username fails its INSERT alone (SQLite undoes the statement): the jobs around
+     * it, in the same batch, commit */
+    enum { N = 5 };
+    static struct add_user jobs[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i] = (struct add_user){
+            .job = {
+                .run = add_user_run, .complete = put_complete, .arg = &jobs[i], .atomic_run = 1}};
+        snprintf(jobs[i].u.username, sizeof(jobs[i].u.username), "%s",
+                 i == 2 ? "taken" : (const char *[]){"u0", "u1", "", "u3", "u4"}[i]);
+        jobs[i].job.next = i + 1 < N ? &jobs[i + 1].job : NULL;
+    }
+    struct add_user first = {.u = {.username = "taken"}};
+    cr_assert_eq(writer_run_sync(add_user_run, NULL, &first), 0);
+    writer_submit_chain(&jobs[0].job, &jobs[N - 1].job);
+    cr_assert_eq(writer_run_sync(noop_run, NULL, NULL), 0);
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(jobs[i].job.rc, i == 2 ? ERR_CONFLICT : 0, "job %d", i);
+    cr_assert(user_present("u1"));
+    cr_assert(user_present("u3"));
+    cr_assert(user_present("u4"));
+}
+
+static int meta_insert_run(struct store *s, void *arg)
+{
+    struct put *p = arg;
+    char v[8];
+    if (store_meta_get(s, p->key, v, sizeof(v)) == 0)
+        return ERR_CONFLICT;
+    return store_meta_put(s, p->key, "v");
+}
+
+Test(writer, rolls_back_the_batch_when_an_atomic_job_fails_after_a_change, .init = setup,
+     .fini = finish)
+{
+    /* the contract broken: a change, then a failure. Nothing of the batch may stay. */
+    static struct put before = {.key = "broken-before"}, bad = {.key = "broken-row", .fail = 1};
+    before.job = (struct wjob){.run = meta_insert_run, .complete = put_complete, .arg = &before};
+    bad.job = (struct wjob){.run = put_run, .complete = put_complete, .arg = &bad, .atomic_run = 1};
+    before.job.next = &bad.job;
+    writer_submit_chain(&before.job, &bad.job);
+    writer_run_sync(noop_run, NULL, NULL); /* waits; it may share the broken batch */
+    cr_assert_eq(bad.job.rc, ERR_SYSTEM);
+    cr_assert_eq(before.job.rc, ERR_SYSTEM);
+    cr_assert(!key_present("broken-row"));
+    cr_assert(!key_present("broken-before"));
 }
