@@ -10,6 +10,7 @@
 #include "../core/chatwait.h"
 #include "../core/clock.h"
 #include "../core/component.h"
+#include "../push/outbox.h"
 #include "../push/worker.h"
 #include "../core/demo.h"
 #include "../core/qrcodes.h"
@@ -102,16 +103,21 @@ static int prepare_store(const char *dir, int demo, const char *base)
 }
 
 /* every second: save quota counters, push due component verify tickets; every 10 seconds: remove
- * expired temporary media; every minute: prune the token cache, drop stored tokens a day past their
- * expiry and expired QR codes and short keys */
+ * expired temporary media and a batch of the push log past its days; every minute: prune the token
+ * cache, drop stored tokens a day past their expiry and expired QR codes and short keys */
 static void *maintenance(void *unused)
 {
     for (unsigned tick = 1;; tick++) {
         sleep(1);
         writer_run_sync(quota_flush_run, NULL, NULL);
         writer_run_sync(component_tickets_run, component_tickets_after, NULL);
-        if (tick % 10 == 0)
+        if (tick % 10 == 0) {
             writer_run_sync(media_purge_run, NULL, NULL);
+            /* a batch per job, so that other writes go between them */
+            int removed = PUSH_PRUNE_BATCH;
+            for (int i = 0; i < 20 && removed == PUSH_PRUNE_BATCH; i++)
+                writer_run_sync(push_prune_run, NULL, &removed);
+        }
         if (tick % 60 == 0) {
             tokens_cache_prune(clock_now());
             writer_run_sync(tokens_purge_run, NULL, NULL);

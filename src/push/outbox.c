@@ -83,3 +83,8 @@ int push_enqueue_component(struct store *s, const struct component *c, const cha
     p.created_ns = clock_mono_ns();
     return store_push_insert(s, &p);
 }
+
+int push_prune_run(struct store *s, void *removed)
+{
+    return store_push_prune(s, clock_now() - PUSH_LOG_DAYS * 86400, PUSH_PRUNE_BATCH, removed);
+}

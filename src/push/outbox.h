@@ -24,4 +24,11 @@ int push_enqueue(struct store *s, const struct account *a, int64_t user_id, cons
 int push_enqueue_component(struct store *s, const struct component *c, const char *kind,
                            const char *xml);
 
+/* days a push and its attempts stay in the push log once delivered, failed or dropped */
+#define PUSH_LOG_DAYS    7
+#define PUSH_PRUNE_BATCH 5000
+/* writer job: removes up to PUSH_PRUNE_BATCH pushes past PUSH_LOG_DAYS (on the test clock);
+ * arg is an int telling how many */
+int push_prune_run(struct store *s, void *removed);
+
 #endif

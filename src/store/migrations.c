@@ -177,8 +177,10 @@ const char *const store_migrations[] = {
      * that read free of any sort, however many pushes were delivered before */
     "DROP INDEX pushes_due;"
     "CREATE INDEX pushes_pending ON pushes(id) WHERE state = 0;"
-    /* attempts are only ever read by their push */
-    "DROP INDEX push_attempts_account;",
+    /* attempts are only ever read by their push, and chats by account and user: two indexes
+     * that every push and message paid for on a random page are gone */
+    "DROP INDEX push_attempts_account;"
+    "DROP INDEX messages_user;",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -351,3 +351,78 @@ int store_follower_subscribe(struct store *s, const struct follower *f, int *wri
         *written = sqlite3_changes(s->db) > 0;
     return rc;
 }
+
+/* ------------------------------------------------------------------ push log retention */
+
+struct id_at {
+    int64_t id, created_at;
+};
+
+static void fill_id_at(sqlite3_stmt *st, void *arg)
+{
+    struct id_at *x = arg;
+    x->id = sqlite3_column_int64(st, 0);
+    x->created_at = sqlite3_column_int64(st, 1);
+}
+
+/* the first push at or after id; 1, 0 when there is none, or -1 */
+static int push_at(struct store *s, int64_t id, struct id_at *out)
+{
+    out->id = 0;
+    int rc = sq_one_row(s,
+                        sq_query(s,
+                                 "SELECT id, created_at FROM pushes WHERE id >= $1"
+                                 " ORDER BY id LIMIT 1",
+                                 "i", id),
+                        fill_id_at, out);
+    return rc == 0 ? out->id != 0 : rc == ERR_NOT_FOUND ? 0 : -1;
+}
+
+/* the id of the first push created at or after `before` in [lo, hi): ids grow with time, so
+ * a binary search over the rowid finds it without an index on created_at */
+static int64_t first_since(struct store *s, int64_t lo, int64_t hi, int64_t before)
+{
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        struct id_at x;
+        int r = push_at(s, mid, &x);
+        if (r < 0)
+            return lo;
+        if (r == 0 || x.created_at >= before)
+            hi = mid;
+        else
+            lo = x.id + 1;
+    }
+    return lo;
+}
+
+int store_push_prune(struct store *s, int64_t before, int limit, int *removed)
+{
+    struct id_at first = {0}, last;
+    *removed = 0;
+    /* the oldest push done with (pending ones stay until delivered) */
+    int rc = sq_one_row(s,
+                        sq_query(s,
+                                 "SELECT id, created_at FROM pushes WHERE state <> 0"
+                                 " ORDER BY id LIMIT 1",
+                                 ""),
+                        fill_id_at, &first);
+    if (rc != 0 || first.created_at >= before)
+        return rc == ERR_NOT_FOUND ? 0 : rc;
+    if (sq_one_row(s, sq_query(s, "SELECT id, created_at FROM pushes ORDER BY id DESC LIMIT 1", ""),
+                   fill_id_at, &last) != 0)
+        return ERR_SYSTEM;
+    int64_t end = first_since(s, first.id, last.id + 1, before);
+    if (end > first.id + limit)
+        end = first.id + limit;
+    rc = EXEC(s,
+              "DELETE FROM push_attempts WHERE push_id >= $1 AND push_id < $2 AND push_id"
+              " NOT IN (SELECT id FROM pushes WHERE state = 0 AND id >= $1 AND id < $2)",
+              "ii", first.id, end);
+    if (rc == 0)
+        rc = EXEC(s, "DELETE FROM pushes WHERE id >= $1 AND id < $2 AND state <> 0", "ii", first.id,
+                  end);
+    if (rc == 0)
+        *removed = sqlite3_changes(s->db);
+    return rc;
+}

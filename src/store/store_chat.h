@@ -113,6 +113,9 @@ int store_push_get(struct store *s, int64_t id, struct push_rec *out);
 int store_push_list(struct store *s, const char *appid, int64_t before, int limit, store_push_cb cb,
                     void *arg);
 int store_attempt_insert(struct store *s, const struct push_attempt *a);
+/* removes up to limit of the oldest pushes created before `before` that are no longer
+ * pending, with their attempts; *removed tells how many */
+int store_push_prune(struct store *s, int64_t before, int limit, int *removed);
 int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, void *arg);
 
 /* makes f a subscribed follower unless it already is one: inserts its row, or re-subscribes

@@ -934,3 +934,38 @@ function expectOk(r) {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body?.errcode, 0, r.text);
 }
+
+describe('the push log keeps 7 days', () => {
+    const lh = useServer({ testClock: true });
+    const DAY = 86400;
+
+    test('pushes and their attempts older than 7 days leave the log; newer ones and the chat stay', async () => {
+        const s = lh.srv;
+        const w = await wiredAccount(s);
+        const u = await newClientUser(s);
+        expectOk(await client.follow(s, u, w.acct.appid));
+        expectOk(await client.text(s, u, w.acct.appid, 'an old message'));
+        await settled(s, w.acct.appid, (p) => p.kind === 'text');
+        await s.advance(6 * DAY);
+        expectOk(await client.text(s, u, w.acct.appid, 'a newer message'));
+        const log = await settled(s, w.acct.appid, (p) => p.kind === 'text' && JSON.stringify(p).includes('a newer message'));
+        assert.equal(log.state, 'delivered');
+        assert.equal((await pushes(s, w.acct.appid)).length, 3, 'subscribe and two messages');
+        await s.advance(DAY + 1);
+        const deadline = Date.now() + 25000;
+        let left = await pushes(s, w.acct.appid);
+        while (left.length > 1 && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 250));
+            left = await pushes(s, w.acct.appid);
+        }
+        assert.equal(left.length, 1, `left: ${JSON.stringify(left.map((p) => p.kind))}`);
+        assert.ok(left[0].attempts[0].request.includes('a newer message'), 'the push of 1 day ago stays, attempts and all');
+        const chat = await client.messages(s, u, w.acct.appid);
+        assert.deepEqual(
+            chat.body.messages.filter((m) => m.from === 'user').map((m) => m.body.content),
+            ['an old message', 'a newer message'],
+            'the chat itself is not pruned',
+        );
+        await w.dev.close();
+    });
+});
