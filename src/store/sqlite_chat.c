@@ -100,17 +100,10 @@ int store_chat_insert(struct store *s, struct chat_msg *m)
         sq_query(s,
                  "INSERT INTO messages(appid, user_id, dir, source, msgtype,"
                  " body, msgid, audience, created_at)"
-                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                 " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                  "tiitttiii", m->appid, m->user_id, (int64_t)m->dir, m->source, m->msgtype,
                  m->body ? m->body : "{}", m->msgid, m->audience, m->created_at);
-    if (!st)
-        return ERR_SYSTEM;
-    int r = sq_step(s, st);
-    if (r != 1)
-        return ERR_SYSTEM;
-    m->id = sqlite3_column_int64(st, 0);
-    sq_done(st);
-    return 0;
+    return st ? sq_insert_id(s, st, &m->id) : ERR_SYSTEM;
 }
 
 int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_id)
@@ -193,17 +186,11 @@ int store_push_insert(struct store *s, struct push_rec *p)
                                 "INSERT INTO pushes(appid, target, user_id, openid, kind, xml,"
                                 " reply_ok, state, attempts, next_at, lease_until, outcome,"
                                 " created_at, created_ns, done_at, via) VALUES($1, $2, $3, $4,"
-                                " $5, $6, $7, $8, 0, $9, 0, $10, $11, $12, 0, $13) RETURNING id",
+                                " $5, $6, $7, $8, 0, $9, 0, $10, $11, $12, 0, $13)",
                                 "ttitttiiitiit", p->appid, p->target, p->user_id, p->openid,
                                 p->kind, p->xml, (int64_t)p->reply_ok, (int64_t)p->state,
                                 p->next_at, p->outcome, p->created_at, p->created_ns, p->via);
-    if (!st)
-        return ERR_SYSTEM;
-    if (sq_step(s, st) != 1)
-        return ERR_SYSTEM;
-    p->id = sqlite3_column_int64(st, 0);
-    sq_done(st);
-    return 0;
+    return st ? sq_insert_id(s, st, &p->id) : ERR_SYSTEM;
 }
 
 static void fill_push(sqlite3_stmt *st, struct push_rec *p)
