@@ -35,19 +35,34 @@ int64_t quota_limit(const char *api)
 }
 
 struct qentry {
-    struct qentry *next;
+    struct qentry *next;  /* every entry, for flushing and resets */
+    struct qentry *hnext; /* the next entry of the same bucket */
     char appid[19];
     char api[128];
     int64_t day, used;
     int dirty;
 };
 
+#define QBUCKETS 65536 /* a power of two; one entry per account and limited API */
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct qentry *entries;
+static struct qentry *buckets[QBUCKETS];
+
+/* FNV-1a over the appid and the API path */
+static size_t bucket_of(const char *appid, const char *api)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = appid; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = api; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h & (QBUCKETS - 1);
+}
 
 static struct qentry *find(const char *appid, const char *api)
 {
-    for (struct qentry *e = entries; e; e = e->next)
+    for (struct qentry *e = buckets[bucket_of(appid, api)]; e; e = e->hnext)
         if (strcmp(e->appid, appid) == 0 && strcmp(e->api, api) == 0)
             return e;
     return NULL;
@@ -79,6 +94,9 @@ static struct qentry *entry_today(struct store *s, const char *appid, const char
             e->used = used;
             e->next = entries;
             entries = e;
+            size_t b = bucket_of(e->appid, e->api);
+            e->hnext = buckets[b];
+            buckets[b] = e;
         }
     }
     if (e->day != day) {
