@@ -18,20 +18,69 @@
 
 /* ------------------------------------------------------------------ writes */
 
-/* the next menu id: larger than every id handed out before, by a random step */
-static int next_menuid(struct store *s, int64_t *out)
+/*
+ * Menu ids grow by a random step and are never handed out twice. The largest so far is kept
+ * here by the writer thread, the only one that writes menus; it is read once from the larger
+ * of the menus themselves and menus.last_id, which is written only when menus are deleted (a
+ * deleted menu's id is not in the table any more). A batch rolled back leaves it ahead of
+ * the database, which only skips ids.
+ */
+static int64_t last_menuid;
+static uint64_t step_state;
+
+static int known_last(struct store *s, int64_t *out)
 {
     char v[32] = "";
-    int64_t last = 0;
+    int64_t meta = 0, max = 0;
     int rc = store_meta_get(s, MENUID_KEY, v, sizeof(v));
     if (rc != 0 && rc != ERR_NOT_FOUND)
         return rc;
-    if (rc == 0 && parse_i64(v, strlen(v), &last) != 0)
-        last = 0;
-    uint32_t r;
-    crypto_random_u32(&r);
-    *out = last < MENUID_BASE ? MENUID_BASE + (int64_t)(r % 100000000) : last + 1 + r % 4096;
-    snprintf(v, sizeof(v), "%lld", (long long)*out);
+    if (rc == 0 && parse_i64(v, strlen(v), &meta) != 0)
+        meta = 0;
+    if ((rc = store_menu_max_id(s, &max)) != 0)
+        return rc;
+    *out = meta > max ? meta : max;
+    return 0;
+}
+
+/* a step: xorshift64, seeded once from the system's randomness (ids need no secrecy) */
+static uint32_t random_step(void)
+{
+    while (step_state == 0) {
+        uint32_t a, b;
+        crypto_random_u32(&a);
+        crypto_random_u32(&b);
+        step_state = (uint64_t)a << 32 | b;
+    }
+    step_state ^= step_state << 13;
+    step_state ^= step_state >> 7;
+    step_state ^= step_state << 17;
+    return (uint32_t)(step_state >> 32);
+}
+
+static int next_menuid(struct store *s, int64_t *out)
+{
+    int rc = last_menuid ? 0 : known_last(s, &last_menuid);
+    if (rc != 0)
+        return rc;
+    uint32_t r = random_step();
+    *out = last_menuid < MENUID_BASE ? MENUID_BASE + (int64_t)(r % 100000000)
+                                     : last_menuid + 1 + r % 4096;
+    last_menuid = *out;
+    return 0;
+}
+
+/* before menus are deleted: the largest id so far into menus.last_id */
+static int keep_last(struct store *s)
+{
+    int64_t last = 0;
+    int rc = known_last(s, &last);
+    if (rc != 0)
+        return rc;
+    if (last_menuid > last)
+        last = last_menuid;
+    char v[32];
+    snprintf(v, sizeof(v), "%lld", (long long)last);
     return store_meta_put(s, MENUID_KEY, v);
 }
 
@@ -120,13 +169,16 @@ int menus_add_run(struct store *s, void *arg)
 
 int menus_delete_run(struct store *s, void *appid)
 {
-    return store_menu_delete_all(s, appid);
+    int rc = keep_last(s);
+    return rc != 0 ? rc : store_menu_delete_all(s, appid);
 }
 
 int menus_del_run(struct store *s, void *arg)
 {
     struct menu_del *d = arg;
-    int rc = store_menu_delete_conditional(s, d->appid, d->menuid);
+    int rc = keep_last(s);
+    if (rc == 0)
+        rc = store_menu_delete_conditional(s, d->appid, d->menuid);
     return rc == ERR_NOT_FOUND ? ERR_MENU_NOT_CONDITIONAL : rc;
 }
 

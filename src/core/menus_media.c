@@ -55,6 +55,8 @@ static int check_one(void *arg, const char *type, const char *media_id)
 int menus_check_media(struct store *s, const char *appid, const char *buttons)
 {
     struct media_ctx c = {s, appid, NULL, 0};
+    if (!strstr(buttons, "\"media_id\""))
+        return 0; /* no media_id or view_limited button: nothing to look up */
     cJSON *arr = cJSON_Parse(buttons);
     int rc = arr ? each_media(arr, check_one, &c) : ERR_SYSTEM;
     cJSON_Delete(arr);

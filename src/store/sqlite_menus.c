@@ -135,3 +135,10 @@ int store_menu_last_tag(struct store *s, const char *appid, const char *openid, 
                                "tt", appid, openid),
                       fill_i64, tag_id);
 }
+
+int store_menu_max_id(struct store *s, int64_t *out)
+{
+    *out = 0;
+    return sq_one_row(s, sq_query(s, "SELECT COALESCE(MAX(menuid), 0) FROM menus", ""), fill_i64,
+                      out);
+}

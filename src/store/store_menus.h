@@ -32,6 +32,8 @@ int store_menu_conditionals(struct store *s, const char *appid, store_menu_cb cb
 int store_menu_match(struct store *s, const char *appid, int64_t tag_id, int platform,
                      store_menu_cb cb, void *arg);
 int store_menu_delete_default(struct store *s, const char *appid);
+/* the largest menu id in the table; 0 when there is none */
+int store_menu_max_id(struct store *s, int64_t *out);
 int store_menu_delete_all(struct store *s, const char *appid);
 /* ERR_NOT_FOUND when the account has no conditional menu with that id */
 int store_menu_delete_conditional(struct store *s, const char *appid, int64_t menuid);

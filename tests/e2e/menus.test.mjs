@@ -676,3 +676,25 @@ describe('menu quotas', () => {
         await expectOk(await call(srv, a, 'menu/create', menu(a)));
     });
 });
+
+describe('menu ids', () => {
+    const h = useServer({});
+
+    it('never hands out the id of a deleted menu again, across a restart too', async () => {
+        const { srv } = h;
+        const a = await account(srv);
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
+        const c1 = await call(srv, a, 'menu/addconditional', one('A', { matchrule: { client_platform_type: '1' } }));
+        const c2 = await call(srv, a, 'menu/addconditional', one('B', { matchrule: { client_platform_type: '2' } }));
+        assert.ok(Number(c2.body.menuid) > Number(c1.body.menuid), c2.text);
+        await expectOk(await call(srv, a, 'menu/delconditional', { menuid: c2.body.menuid }));
+        await srv.restart();
+        const c3 = await call(srv, a, 'menu/addconditional', one('C', { matchrule: { client_platform_type: '3' } }));
+        assert.ok(Number(c3.body.menuid) > Number(c2.body.menuid), `${c3.body.menuid} > deleted ${c2.body.menuid}`);
+        await expectOk(await call(srv, a, 'menu/delete'));
+        await srv.restart();
+        await expectOk(await call(srv, a, 'menu/create', menu(a)));
+        const d = (await call(srv, a, 'menu/get')).body.menu;
+        assert.ok(d.menuid > Number(c3.body.menuid), `${d.menuid} > deleted ${c3.body.menuid}`);
+    });
+});
