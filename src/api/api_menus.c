@@ -44,7 +44,7 @@ static int submit(struct req *r, int conditional)
     memcpy(j->appid, r->appid, sizeof(j->appid));
     if (conditional)
         return http_write(r, menus_add_run, NULL, j, added_done);
-    return http_write(r, menus_create_run, NULL, j, ok_done);
+    return http_write_atomic(r, menus_create_run, NULL, j, ok_done);
 }
 
 int api_menu_create(struct req *r)
