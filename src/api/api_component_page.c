@@ -85,9 +85,9 @@ static int read_auth_type(struct req *r, char out[8])
     return strcmp(out, "1") == 0 || strcmp(out, "2") == 0 || strcmp(out, "3") == 0 ? 0 : -1;
 }
 
-/* the component's sets that category_id_list ("99|31", or commas) names; all of them when the
- * list is absent */
-static void offered_sets(const char *sets, const char *categories, char *out, size_t cap)
+/* the ids of the comma-separated `sets` for which keep(id) holds, comma-separated into out */
+static void filter_sets(const char *sets, int (*keep)(int id, const void *ctx), const void *ctx,
+                        char *out, size_t cap)
 {
     size_t len = 0;
     out[0] = 0;
@@ -97,16 +97,25 @@ static void offered_sets(const char *sets, const char *categories, char *out, si
             id = id * 10 + (*s++ - '0');
         if (*s == ',')
             s++;
-        int listed = !categories[0];
-        for (const char *c = categories; *c && !listed;) {
-            listed = atoi(c) == id;
-            c += strcspn(c, "|,");
-            c += *c != 0;
-        }
-        int n = listed ? snprintf(out + len, cap - len, "%s%d", len ? "," : "", id) : 0;
+        int n = keep(id, ctx) ? snprintf(out + len, cap - len, "%s%d", len ? "," : "", id) : 0;
         if (n > 0 && (size_t)n < cap - len)
             len += (size_t)n;
     }
+}
+
+/* category_id_list ("99|31", or commas) names id; an absent list names every set */
+static int listed(int id, const void *ctx)
+{
+    const char *categories = ctx;
+    if (!categories[0])
+        return 1;
+    for (const char *c = categories; *c;) {
+        if (atoi(c) == id)
+            return 1;
+        c += strcspn(c, "|,");
+        c += *c != 0;
+    }
+    return 0;
 }
 
 /* reads and checks the request; 0, or 1 when an error page was sent */
@@ -135,7 +144,7 @@ static int read_page(struct req *r, struct auth_page *p)
         return 1 + error_page(r, 400, ERR_INVALID_PARAM, "auth_type must be 1, 2 or 3.");
     if (req_param(r, "category_id_list", p->categories, sizeof(p->categories)) < 0)
         p->categories[0] = 0;
-    offered_sets(p->c.func_sets, p->categories, p->offered, sizeof(p->offered));
+    filter_sets(p->c.func_sets, listed, p->categories, p->offered, sizeof(p->offered));
     if (!p->offered[0])
         return 1 + error_page(r, 400, ERR_INVALID_PARAM,
                               "category_id_list names none of the platform's permission sets.");
@@ -293,25 +302,12 @@ static int approve_done(struct req *r, void *arg, int rc)
     return 0;
 }
 
-/* the sets left ticked (set_N=1), in the component's order */
-static void ticked_sets(struct req *r, const char *sets, char *out, size_t cap)
+/* the set was left ticked on the page (set_N=1) */
+static int ticked(int id, const void *ctx)
 {
-    size_t len = 0;
-    out[0] = 0;
-    for (const char *s = sets; *s;) {
-        int id = 0;
-        while (*s >= '0' && *s <= '9')
-            id = id * 10 + (*s++ - '0');
-        if (*s == ',')
-            s++;
-        char name[16], v[8];
-        snprintf(name, sizeof(name), "set_%d", id);
-        if (req_param(r, name, v, sizeof(v)) <= 0)
-            continue;
-        int n = snprintf(out + len, cap - len, "%s%d", len ? "," : "", id);
-        if (n > 0 && (size_t)n < cap - len)
-            len += (size_t)n;
-    }
+    char name[16], v[8];
+    snprintf(name, sizeof(name), "set_%d", id);
+    return req_param((struct req *)ctx, name, v, sizeof(v)) > 0;
 }
 
 static int approve(struct req *r, const struct auth_page *p, int64_t uid)
@@ -329,7 +325,7 @@ static int approve(struct req *r, const struct auth_page *p, int64_t uid)
     memcpy(j->a.component_appid, p->component_appid, sizeof(j->a.component_appid));
     memcpy(j->a.preauth, p->preauth, sizeof(j->a.preauth));
     memcpy(j->redirect_uri, p->redirect_uri, sizeof(j->redirect_uri));
-    ticked_sets(r, p->offered, j->a.func_sets, sizeof(j->a.func_sets));
+    filter_sets(p->offered, ticked, r, j->a.func_sets, sizeof(j->a.func_sets));
     j->a.user_id = uid;
     return http_write(r, component_approve_run, component_push_after, j, approve_done);
 }
