@@ -6,6 +6,7 @@
 -- by done()), so the next wrk run (warm-up or measured) goes on from there instead of using
 -- the first accounts again. An answer is good only if it is HTTP 200 with "errcode":0; bad
 -- answers are counted by status/errcode and reported by done() (CHECK line), like users.lua.
+local check = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "check.lua")
 local tokens = {}
 local tokens_file = assert(os.getenv("TOKENS_FILE"), "TOKENS_FILE not set")
 for line in io.lines(tokens_file) do
@@ -38,7 +39,6 @@ end
 
 -- globals, so that done() can read them with thread:get()
 id, pos, n, ok, bad, q45009, codes, sample = 0, 0, 0, 0, 0, 0, "", ""
-local seen = {}
 local paths, count
 local headers = { ["Content-Type"] = "application/json" }
 function init(args)
@@ -62,30 +62,16 @@ function request()
 end
 
 function response(status, hdrs, body)
-    if status == 200 and body:find('"errcode":0,', 1, true) then
-        ok = ok + 1
-    else
-        bad = bad + 1
-        if body:find('"errcode":45009', 1, true) then q45009 = q45009 + 1 end
-        local code = "http" .. status .. "/" .. (body:match('"errcode":(%-?%d+)') or "?")
-        seen[code] = (seen[code] or 0) + 1
-        if sample == "" then sample = body:sub(1, 200) end
-        local t = {}
-        for k, v in pairs(seen) do t[#t + 1] = k .. "=" .. v end
-        codes = table.concat(t, ",")
+    if not check.count(status, body, check.errcode_zero, check.status_errcode) and
+        body:find('"errcode":45009', 1, true) then
+        q45009 = q45009 + 1
     end
 end
 
 function done(summary, latency, requests)
-    local tok, tbad, t45009, allcodes, smp = 0, 0, 0, {}, ""
-    local st = {}
+    local t45009, st = 0, {}
     for i, t in ipairs(threads) do
-        tok = tok + (t:get("ok") or 0)
-        tbad = tbad + (t:get("bad") or 0)
         t45009 = t45009 + (t:get("q45009") or 0)
-        local c = t:get("codes") or ""
-        if c ~= "" then allcodes[#allcodes + 1] = c end
-        if smp == "" then smp = t:get("sample") or "" end
         st[#st + 1] = string.format("%d %d", i, t:get("pos") or 0)
     end
     if state_file then
@@ -93,7 +79,6 @@ function done(summary, latency, requests)
         f:write(table.concat(st, "\n") .. "\n")
         f:close()
     end
-    io.write(string.format("CHECK ok=%d bad=%d codes=%s\n", tok, tbad, table.concat(allcodes, ";")))
-    if smp ~= "" then io.write("CHECK sample=" .. smp .. "\n") end
+    check.report(threads)
     if t45009 > 0 then io.write(string.format("QUOTA45009 %d\n", t45009)) end
 end

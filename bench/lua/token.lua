@@ -2,6 +2,7 @@
 -- $ACCOUNTS_FILE (one "appid secret" per line), so no account nears its 2000-a-day quota.
 -- Every answer is checked: one without "access_token" is counted as bad (by errcode) and
 -- reported by done().
+local check = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "check.lua")
 local pairs_ = {}
 for line in io.lines(os.getenv("ACCOUNTS_FILE")) do
     local a, s = line:match("^(%S+)%s+(%S+)")
@@ -19,7 +20,6 @@ end
 
 -- globals, so that done() can read them with thread:get()
 idx, ok, bad, codes, sample = 0, 0, 0, "", ""
-local seen = {}
 function init(args)
     math.randomseed(os.time() * 1000 + (id or 0))
     idx = math.random(#pairs_)
@@ -30,29 +30,18 @@ function request()
     return wrk.format("GET", pairs_[idx])
 end
 
+local function has_token(body)
+    return body:find('"access_token":"', 1, true) ~= nil
+end
+
+local function errcode_or_status(status, body)
+    return body:match('"errcode":(%-?%d+)') or ("http" .. status)
+end
+
 function response(status, headers, body)
-    if status == 200 and body:find('"access_token":"', 1, true) then
-        ok = ok + 1
-    else
-        bad = bad + 1
-        local code = body:match('"errcode":(%-?%d+)') or ("http" .. status)
-        seen[code] = (seen[code] or 0) + 1
-        if sample == "" then sample = body:sub(1, 200) end
-        local t = {}
-        for k, v in pairs(seen) do t[#t + 1] = k .. "=" .. v end
-        codes = table.concat(t, ",")
-    end
+    check.count(status, body, has_token, errcode_or_status)
 end
 
 function done(summary, latency, requests)
-    local tok, tbad, allcodes, smp = 0, 0, {}, ""
-    for _, t in ipairs(threads) do
-        tok = tok + (t:get("ok") or 0)
-        tbad = tbad + (t:get("bad") or 0)
-        local c = t:get("codes") or ""
-        if c ~= "" then allcodes[#allcodes + 1] = c end
-        if smp == "" then smp = t:get("sample") or "" end
-    end
-    io.write(string.format("CHECK ok=%d bad=%d codes=%s\n", tok, tbad, table.concat(allcodes, ";")))
-    if smp ~= "" then io.write("CHECK sample=" .. smp .. "\n") end
+    check.report(threads)
 end

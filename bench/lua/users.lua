@@ -2,6 +2,7 @@
 -- (run tag + thread id + counter + random), Authorization from $OPERATOR_KEY. An answer is
 -- good only if it is HTTP 200 with "errcode":0; bad answers are counted by status/errcode and
 -- reported by done().
+local check = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "check.lua")
 local key = assert(os.getenv("OPERATOR_KEY"), "OPERATOR_KEY not set")
 local tag = os.getenv("RUN_TAG") or tostring(os.time())
 
@@ -15,7 +16,6 @@ end
 
 -- globals, so that done() can read them with thread:get()
 n, ok, bad, codes, sample = 0, 0, 0, "", ""
-local seen = {}
 local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key }
 local prefix
 function init(args)
@@ -30,28 +30,9 @@ function request()
 end
 
 function response(status, hdrs, body)
-    if status == 200 and body:find('"errcode":0,', 1, true) then
-        ok = ok + 1
-    else
-        bad = bad + 1
-        local code = "http" .. status .. "/" .. (body:match('"errcode":(%-?%d+)') or "?")
-        seen[code] = (seen[code] or 0) + 1
-        if sample == "" then sample = body:sub(1, 200) end
-        local t = {}
-        for k, v in pairs(seen) do t[#t + 1] = k .. "=" .. v end
-        codes = table.concat(t, ",")
-    end
+    check.count(status, body, check.errcode_zero, check.status_errcode)
 end
 
 function done(summary, latency, requests)
-    local tok, tbad, allcodes, smp = 0, 0, {}, ""
-    for _, t in ipairs(threads) do
-        tok = tok + (t:get("ok") or 0)
-        tbad = tbad + (t:get("bad") or 0)
-        local c = t:get("codes") or ""
-        if c ~= "" then allcodes[#allcodes + 1] = c end
-        if smp == "" then smp = t:get("sample") or "" end
-    end
-    io.write(string.format("CHECK ok=%d bad=%d codes=%s\n", tok, tbad, table.concat(allcodes, ";")))
-    if smp ~= "" then io.write("CHECK sample=" .. smp .. "\n") end
+    check.report(threads)
 end
