@@ -41,19 +41,23 @@ int store_component_get(struct store *s, const char *appid, struct component *ou
         fill_component, out);
 }
 
+struct component_rows {
+    store_component_cb cb;
+    void *arg;
+};
+
+static void component_row(sqlite3_stmt *st, void *ctx)
+{
+    struct component_rows *c = ctx;
+    struct component row;
+    fill_component(st, &row);
+    c->cb(c->arg, &row);
+}
+
 static int each(struct store *s, sqlite3_stmt *st, store_component_cb cb, void *arg)
 {
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = sq_step(s, st)) == 1) {
-        struct component c;
-        fill_component(st, &c);
-        cb(arg, &c);
-    }
-    if (r == 0)
-        sq_done(st);
-    return r == 0 ? 0 : ERR_SYSTEM;
+    struct component_rows c = {cb, arg};
+    return sq_each(s, st, 0, component_row, &c);
 }
 
 int store_component_list(struct store *s, store_component_cb cb, void *arg)
@@ -208,24 +212,29 @@ int store_account_admin_set(struct store *s, const char *appid, int64_t user_id)
     return rc;
 }
 
+struct admin_rows {
+    store_admin_account_cb cb;
+    void *arg;
+};
+
+static void admin_row(sqlite3_stmt *st, void *ctx)
+{
+    struct admin_rows *a = ctx;
+    char appid[19], name[128];
+    sq_col_text(st, 0, appid, sizeof(appid));
+    sq_col_text(st, 1, name, sizeof(name));
+    a->cb(a->arg, appid, name);
+}
+
 int store_admin_accounts(struct store *s, int64_t user_id, store_admin_account_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(s,
-                                "SELECT appid, name FROM accounts WHERE admin_user_id = $1"
-                                " ORDER BY created_at, appid",
-                                "i", user_id);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = sq_step(s, st)) == 1) {
-        char appid[19], name[128];
-        sq_col_text(st, 0, appid, sizeof(appid));
-        sq_col_text(st, 1, name, sizeof(name));
-        cb(arg, appid, name);
-    }
-    if (r == 0)
-        sq_done(st);
-    return r == 0 ? 0 : ERR_SYSTEM;
+    struct admin_rows a = {cb, arg};
+    return sq_each(s,
+                   sq_query(s,
+                            "SELECT appid, name FROM accounts WHERE admin_user_id = $1"
+                            " ORDER BY created_at, appid",
+                            "i", user_id),
+                   0, admin_row, &a);
 }
 
 /* ------------------------------------------------------------------ authorizations */
@@ -240,6 +249,19 @@ static void fill_auth(sqlite3_stmt *st, void *out)
     sq_col_text(st, 2, a->func_sets, sizeof(a->func_sets));
     sq_col_text(st, 3, a->refresh_token, sizeof(a->refresh_token));
     a->auth_time = sqlite3_column_int64(st, 4);
+}
+
+struct auth_rows {
+    store_component_auth_cb cb;
+    void *arg;
+};
+
+static void auth_row(sqlite3_stmt *st, void *ctx)
+{
+    struct auth_rows *rows = ctx;
+    struct component_auth a;
+    fill_auth(st, &a);
+    rows->cb(rows->arg, &a);
 }
 
 int store_auth_get(struct store *s, const char *component_appid, const char *authorizer_appid,
@@ -290,17 +312,8 @@ int store_auth_list(struct store *s, const char *component_appid, int64_t offset
                                 " WHERE component_appid = $1 ORDER BY auth_time, authorizer_appid"
                                 " LIMIT $2 OFFSET $3",
                                 "tii", component_appid, limit, offset);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = sq_step(s, st)) == 1) {
-        struct component_auth a;
-        fill_auth(st, &a);
-        cb(arg, &a);
-    }
-    if (r == 0)
-        sq_done(st);
-    return r == 0 ? 0 : ERR_SYSTEM;
+    struct auth_rows rows = {cb, arg};
+    return sq_each(s, st, 0, auth_row, &rows);
 }
 
 int store_auth_code_insert(struct store *s, const char *code, const char *component_appid,
@@ -429,15 +442,6 @@ int store_auth_list_authorizer(struct store *s, const char *authorizer_appid,
                                 "SELECT " AUTH_COLS " FROM component_auths"
                                 " WHERE authorizer_appid = $1 ORDER BY auth_time, component_appid",
                                 "t", authorizer_appid);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = sq_step(s, st)) == 1) {
-        struct component_auth a;
-        fill_auth(st, &a);
-        cb(arg, &a);
-    }
-    if (r == 0)
-        sq_done(st);
-    return r == 0 ? 0 : ERR_SYSTEM;
+    struct auth_rows rows = {cb, arg};
+    return sq_each(s, st, 0, auth_row, &rows);
 }

@@ -114,18 +114,27 @@ int store_media_count(struct store *s, const char *appid, const char *grp, int64
                       fill_count, out);
 }
 
+struct media_rows {
+    int content_col; /* 0: none */
+    store_media_cb cb;
+    void *arg;
+    void (*fill)(sqlite3_stmt *st, void *m);
+};
+
+static void media_row(sqlite3_stmt *st, void *ctx)
+{
+    struct media_rows *rows = ctx;
+    struct media_rec m;
+    rows->fill(st, &m);
+    rows->cb(rows->arg, &m,
+             rows->content_col ? (const char *)sqlite3_column_text(st, rows->content_col) : NULL);
+}
+
 static int each_row(struct store *s, sqlite3_stmt *st, int content_col, store_media_cb cb,
                     void *arg)
 {
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = sq_step(s, st)) == 1) {
-        struct media_rec m;
-        fill_media(st, &m);
-        cb(arg, &m, content_col ? (const char *)sqlite3_column_text(st, content_col) : NULL);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    struct media_rows rows = {content_col, cb, arg, fill_media};
+    return sq_each(s, st, 0, media_row, &rows);
 }
 
 int store_media_list(struct store *s, const char *appid, const char *grp, int64_t offset,
@@ -163,13 +172,6 @@ int store_media_purge(struct store *s, int64_t now, int64_t limit, store_media_c
                                 " WHERE permanent = 0 AND expires_at <= $1 LIMIT $2)"
                                 " RETURNING appid, media_id",
                                 "ii", now, limit);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = sq_step(s, st)) == 1) {
-        struct media_rec m;
-        fill_purged(st, &m);
-        cb(arg, &m, NULL);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    struct media_rows rows = {0, cb, arg, fill_purged};
+    return sq_each(s, st, 0, media_row, &rows);
 }
