@@ -78,23 +78,17 @@ void render_user(struct buf *b, const struct user *u)
 
 void render_component(struct buf *b, const struct component *c)
 {
-    buf_puts(b, "{\"component_appid\":");
-    buf_json_cstr(b, c->appid);
-    buf_puts(b, ",\"component_appsecret\":");
-    buf_json_cstr(b, c->secret);
-    buf_puts(b, ",\"name\":");
-    buf_json_cstr(b, c->name);
-    buf_puts(b, ",\"token\":");
-    buf_json_cstr(b, c->token);
-    buf_puts(b, ",\"encoding_aes_key\":");
-    buf_json_cstr(b, c->aes_key);
-    buf_puts(b, ",\"auth_event_url\":");
-    buf_json_cstr(b, c->auth_url);
-    buf_puts(b, ",\"message_url\":");
-    buf_json_cstr(b, c->msg_url);
+    buf_putc(b, '{');
+    kv(b, "component_appid", c->appid, 0);
+    kv(b, "component_appsecret", c->secret, 1);
+    kv(b, "name", c->name, 1);
+    kv(b, "token", c->token, 1);
+    kv(b, "encoding_aes_key", c->aes_key, 1);
+    kv(b, "auth_event_url", c->auth_url, 1);
+    kv(b, "message_url", c->msg_url, 1);
     buf_puts(b, ",\"func_sets\":[");
     buf_puts(b, c->func_sets);
-    buf_puts(b, "],\"domains\":");
-    buf_json_cstr(b, c->domains);
+    buf_putc(b, ']');
+    kv(b, "domains", c->domains, 1);
     buf_printf(b, ",\"created_at\":%lld}", (long long)c->created_at);
 }
