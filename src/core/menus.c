@@ -22,7 +22,7 @@
  * Menu ids grow by a random step and are never handed out twice. The largest so far is kept
  * here by the writer thread, the only one that writes menus; it is read once from the larger
  * of the menus themselves and menus.last_id, which is written only when menus are deleted (a
- * deleted menu's id is not in the table any more). A batch rolled back leaves it ahead of
+ * deleted menu's id is not in the tables any more). A batch rolled back leaves it ahead of
  * the database, which only skips ids.
  */
 static int64_t last_menuid;
@@ -73,14 +73,11 @@ static int next_menuid(struct store *s, int64_t *out)
 /* before menus are deleted: the largest id so far into menus.last_id */
 static int keep_last(struct store *s)
 {
-    int64_t last = 0;
-    int rc = known_last(s, &last);
+    int rc = last_menuid ? 0 : known_last(s, &last_menuid);
     if (rc != 0)
         return rc;
-    if (last_menuid > last)
-        last = last_menuid;
     char v[32];
-    snprintf(v, sizeof(v), "%lld", (long long)last);
+    snprintf(v, sizeof(v), "%lld", (long long)last_menuid);
     return store_meta_put(s, MENUID_KEY, v);
 }
 
@@ -104,9 +101,7 @@ int menus_create_run(struct store *s, void *arg)
 {
     struct menu_job *j = arg;
     int rc = menus_check_media(s, j->appid, j->buttons);
-    if (rc == 0)
-        rc = store_menu_delete_default(s, j->appid);
-    return rc != 0 ? rc : insert(s, j);
+    return rc != 0 ? rc : insert(s, j); /* replaces the default menu */
 }
 
 /* distinct URL hosts, as ",host,host," */

@@ -181,6 +181,14 @@ const char *const store_migrations[] = {
      * that every push and message paid for on a random page are gone */
     "DROP INDEX push_attempts_account;"
     "DROP INDEX messages_user;",
+    /* 13: an account's default menu is one row found by its appid, so menu/create overwrites
+     * it in place (one page) instead of deleting a row and its index entry and inserting new
+     * ones; menus keeps the conditional menus */
+    "CREATE TABLE menu_defaults(appid TEXT PRIMARY KEY, menuid INTEGER NOT NULL,"
+    " buttons TEXT NOT NULL, domains TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "INSERT INTO menu_defaults(appid, menuid, buttons, domains, created_at)"
+    " SELECT appid, menuid, buttons, domains, created_at FROM menus WHERE conditional = 0;"
+    "DELETE FROM menus WHERE conditional = 0;",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

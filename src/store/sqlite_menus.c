@@ -1,5 +1,6 @@
 /*
- * sqlite_menus: the SQLite side of store_menus.h. Menus are found by the index
+ * sqlite_menus: the SQLite side of store_menus.h. An account's default menu is its row of
+ * menu_defaults; its conditional menus are rows of menus, found by the index
  * menus_account(appid, conditional, menuid), read backwards for newest first.
  */
 #include "store_menus.h"
@@ -9,6 +10,8 @@
 #include <string.h>
 
 #define MENU_COLS "menuid, appid, conditional, tag_id, platform, buttons, domains, created_at"
+/* the same columns from menu_defaults, which has no match rule */
+#define DEFAULT_COLS "menuid, appid, 0, -1, 0, buttons, domains, created_at"
 
 static const char *col_str(sqlite3_stmt *st, int i)
 {
@@ -51,6 +54,13 @@ static int each_menu(struct store *s, sqlite3_stmt *st, int one, store_menu_cb c
 
 int store_menu_insert(struct store *s, const struct menu_row *m)
 {
+    if (!m->conditional)
+        return EXEC(s,
+                    "INSERT INTO menu_defaults(menuid, appid, buttons, domains, created_at)"
+                    " VALUES($1, $2, $3, $4, $5) ON CONFLICT(appid) DO UPDATE SET"
+                    " menuid = excluded.menuid, buttons = excluded.buttons,"
+                    " domains = excluded.domains, created_at = excluded.created_at",
+                    "ittti", m->menuid, m->appid, m->buttons, m->domains, m->created_at);
     return EXEC(s, "INSERT INTO menus(" MENU_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
                 "itiiitti", m->menuid, m->appid, (int64_t)m->conditional, m->tag_id,
                 (int64_t)m->platform, m->buttons, m->domains, m->created_at);
@@ -58,12 +68,9 @@ int store_menu_insert(struct store *s, const struct menu_row *m)
 
 int store_menu_default(struct store *s, const char *appid, store_menu_cb cb, void *arg)
 {
-    return each_menu(s,
-                     sq_query(s,
-                              "SELECT " MENU_COLS " FROM menus WHERE appid = $1"
-                              " AND conditional = 0 ORDER BY menuid DESC LIMIT 1",
-                              "t", appid),
-                     1, cb, arg);
+    return each_menu(
+        s, sq_query(s, "SELECT " DEFAULT_COLS " FROM menu_defaults WHERE appid = $1", "t", appid),
+        1, cb, arg);
 }
 
 int store_menu_conditionals(struct store *s, const char *appid, store_menu_cb cb, void *arg)
@@ -89,14 +96,10 @@ int store_menu_match(struct store *s, const char *appid, int64_t tag_id, int pla
                      1, cb, arg);
 }
 
-int store_menu_delete_default(struct store *s, const char *appid)
-{
-    return EXEC(s, "DELETE FROM menus WHERE appid = $1 AND conditional = 0", "t", appid);
-}
-
 int store_menu_delete_all(struct store *s, const char *appid)
 {
-    return EXEC(s, "DELETE FROM menus WHERE appid = $1", "t", appid);
+    int rc = EXEC(s, "DELETE FROM menu_defaults WHERE appid = $1", "t", appid);
+    return rc != 0 ? rc : EXEC(s, "DELETE FROM menus WHERE appid = $1", "t", appid);
 }
 
 int store_menu_delete_conditional(struct store *s, const char *appid, int64_t menuid)
@@ -139,6 +142,10 @@ int store_menu_last_tag(struct store *s, const char *appid, const char *openid, 
 int store_menu_max_id(struct store *s, int64_t *out)
 {
     *out = 0;
-    return sq_one_row(s, sq_query(s, "SELECT COALESCE(MAX(menuid), 0) FROM menus", ""), fill_i64,
-                      out);
+    return sq_one_row(s,
+                      sq_query(s,
+                               "SELECT MAX(COALESCE((SELECT MAX(menuid) FROM menus), 0),"
+                               " COALESCE((SELECT MAX(menuid) FROM menu_defaults), 0))",
+                               ""),
+                      fill_i64, out);
 }

@@ -1,5 +1,6 @@
 /*
- * store_menus: storage of custom menus (table menus) and the tag facts menu matching reads
+ * store_menus: storage of custom menus (tables menu_defaults and menus) and the tag facts
+ * menu matching reads
  * (tags, follower_tags). Same contract as store.h: 0, ERR_NOT_FOUND,
  * ERR_CONFLICT or ERR_SYSTEM.
  */
@@ -23,6 +24,7 @@ struct menu_row {
 
 typedef void (*store_menu_cb)(void *arg, const struct menu_row *m);
 
+/* a conditional menu is added; a default menu replaces the account's default menu */
 int store_menu_insert(struct store *s, const struct menu_row *m);
 /* the account's default menu to cb (cb may be NULL: existence only); ERR_NOT_FOUND if none */
 int store_menu_default(struct store *s, const char *appid, store_menu_cb cb, void *arg);
@@ -31,8 +33,7 @@ int store_menu_conditionals(struct store *s, const char *appid, store_menu_cb cb
 /* the newest conditional menu whose rule admits tag_id (-1: no tag) and platform (0: any) */
 int store_menu_match(struct store *s, const char *appid, int64_t tag_id, int platform,
                      store_menu_cb cb, void *arg);
-int store_menu_delete_default(struct store *s, const char *appid);
-/* the largest menu id in the table; 0 when there is none */
+/* the largest menu id in the tables; 0 when there is none */
 int store_menu_max_id(struct store *s, int64_t *out);
 int store_menu_delete_all(struct store *s, const char *appid);
 /* ERR_NOT_FOUND when the account has no conditional menu with that id */

@@ -6,9 +6,11 @@
 #include "helpers.h"
 #include "store/store.h"
 #include "store/migrations.h"
+#include "store/store_menus.h"
 #include "util/err.h"
 
 #include <stdio.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -85,6 +87,18 @@ Test(store, migrations_are_applied)
     finish();
 }
 
+/* removes a data directory a test made */
+static void remove_data_dir(const char *dir)
+{
+    const char *files[] = {"lianjie.db", "lianjie.db-wal", "lianjie.db-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 Test(store, reopening_a_directory_keeps_data_and_version)
 {
     char dir[] = "/tmp/lianjie-unit-XXXXXX";
@@ -99,13 +113,70 @@ Test(store, reopening_a_directory_keeps_data_and_version)
     cr_assert_str_eq(out, "v");
     store_close(s);
     s = NULL;
-    const char *files[] = {"lianjie.db", "lianjie.db-wal", "lianjie.db-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[128];
-        snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    remove_data_dir(dir);
+    ASSERT_NO_LEAKS();
+}
+
+/* a database as a server before migration 13 left it: a default and a conditional menu */
+static void make_version_12(const char *dir)
+{
+    char path[128], *err = NULL;
+    snprintf(path, sizeof(path), "%s/lianjie.db", dir);
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+                              "INSERT INTO schema_version VALUES(12);",
+                              NULL, NULL, &err),
+                 SQLITE_OK);
+    for (int v = 0; v < 12; v++)
+        cr_assert_eq(sqlite3_exec(db, store_migrations[v], NULL, NULL, &err), SQLITE_OK,
+                     "migration %d: %s", v + 1, err ? err : "");
+    cr_assert_eq(sqlite3_exec(db,
+                              "INSERT INTO menus VALUES(200000100, 'wxa', 0, -1, 0,"
+                              " '[{\"name\":\"d\"}]', 'a.example', 5);"
+                              "INSERT INTO menus VALUES(200000200, 'wxa', 1, 7, 0,"
+                              " '[{\"name\":\"c\"}]', '', 6);",
+                              NULL, NULL, &err),
+                 SQLITE_OK, "%s", err ? err : "");
+    sqlite3_close(db);
+}
+
+static void keep_menu(void *arg, const struct menu_row *m)
+{
+    struct menu_row *out = arg;
+    *out = *m;
+    out->buttons = out->domains = NULL; /* valid during the call only */
+    if (m->conditional == 0 && strcmp(m->buttons, "[{\"name\":\"d\"}]") == 0 &&
+        strcmp(m->domains, "a.example") == 0)
+        out->buttons = "moved";
+}
+
+Test(store, upgrading_moves_default_menus_and_keeps_their_ids)
+{
+    char dir[] = "/tmp/lianjie-unit-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    make_version_12(dir);
+    cr_assert_eq(store_open(dir, &s), 0);
+    cr_assert_eq(store_schema_version(s), store_migration_count);
+    struct menu_row m = {0};
+    cr_assert_eq(store_menu_default(s, "wxa", keep_menu, &m), 0);
+    cr_assert_eq(m.menuid, 200000100);
+    cr_assert_str_eq(m.buttons ? m.buttons : "", "moved", "buttons and domains kept");
+    cr_assert_eq(m.tag_id, -1);
+    cr_assert_eq(m.created_at, 5);
+    memset(&m, 0, sizeof(m));
+    cr_assert_eq(store_menu_conditionals(s, "wxa", keep_menu, &m), 0);
+    cr_assert_eq(m.menuid, 200000200, "the conditional menu stays");
+    cr_assert_eq(m.conditional, 1);
+    int64_t max = 0;
+    cr_assert_eq(store_menu_max_id(s, &max), 0);
+    cr_assert_eq(max, 200000200);
+    cr_assert_eq(store_menu_delete_all(s, "wxa"), 0);
+    cr_assert_eq(store_menu_default(s, "wxa", NULL, NULL), ERR_NOT_FOUND);
+    store_close(s);
+    s = NULL;
+    remove_data_dir(dir);
     ASSERT_NO_LEAKS();
 }
 
