@@ -71,7 +71,7 @@ int menus_check_media(struct store *s, const char *appid, const char *buttons);
 int menus_media_used(struct store *s, const char *appid, const char *media_id, int *used);
 
 /* writer job (struct menu_job): replaces the default menu (40007/40121 as menus_check_media);
- * its checks come before its one delete and one insert, so it runs without a SAVEPOINT */
+ * its checks come before its one write, so it runs without a SAVEPOINT */
 int menus_create_run(struct store *s, void *job);
 /* writer job (struct menu_job): adds a conditional menu; 65303 without a default menu,
  * 40007/40121 as menus_check_media,

@@ -87,17 +87,23 @@ static int text(const cJSON *b, const char *key, size_t max, int err, struct buf
     size_t n = jr == JSON_OK ? strlen(v) : 0;
     if (n == 0 || n > max)
         return err;
-    buf_printf(out, ",\"%s\":", key);
+    buf_puts(out, ",\"");
+    buf_puts(out, key);
+    buf_puts(out, "\":");
     buf_json_str(out, v, n);
     return 0;
 }
 
 static void add_domain(struct parse *p, const char *host)
 {
-    char probe[300];
-    snprintf(probe, sizeof(probe), ",%s,", host);
+    char probe[300]; /* ",host," (a host is under 256 bytes) */
+    size_t n = strlen(host);
+    probe[0] = ',';
+    memcpy(probe + 1, host, n);
+    probe[n + 1] = ',';
+    probe[n + 2] = 0;
     if (!strstr(p->domains.ptr, probe))
-        buf_printf(&p->domains, "%s,", host);
+        buf_append(&p->domains, probe + 1, n + 1);
 }
 
 static int url(const cJSON *b, const struct level *lv, struct parse *p)
@@ -298,6 +304,7 @@ int menus_parse(const cJSON *root, int conditional, struct menu_job **out)
     int64_t tag_id = -1;
     int platform = MENU_PLATFORM_ANY;
     *out = NULL;
+    buf_reserve(&p.buttons, 1024); /* most menus fit: no reallocation while writing */
     buf_putc(&p.domains, ',');
     int rc = buttons(root, &p);
     if (rc == 0 && conditional)

@@ -62,6 +62,11 @@ static int buf_grow(struct buf *b, size_t extra)
     return 0;
 }
 
+void buf_reserve(struct buf *b, size_t n)
+{
+    buf_grow(b, n);
+}
+
 void buf_append(struct buf *b, const void *p, size_t n)
 {
     if (n == 0 || buf_grow(b, n) != 0)

@@ -28,6 +28,8 @@ void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);
 char *buf_detach(struct buf *b, size_t *len);
 void buf_reset(struct buf *b);
+/* makes room for n more bytes at once (appends that follow do not reallocate) */
+void buf_reserve(struct buf *b, size_t n);
 void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
