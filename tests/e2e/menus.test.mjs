@@ -685,12 +685,19 @@ describe('menu ids', () => {
         const a = await account(srv);
         await expectOk(await call(srv, a, 'menu/create', menu(a)));
         const c1 = await call(srv, a, 'menu/addconditional', one('A', { matchrule: { client_platform_type: '1' } }));
-        const c2 = await call(srv, a, 'menu/addconditional', one('B', { matchrule: { client_platform_type: '2' } }));
-        assert.ok(Number(c2.body.menuid) > Number(c1.body.menuid), c2.text);
-        await expectOk(await call(srv, a, 'menu/delconditional', { menuid: c2.body.menuid }));
+        // eight newer menus, then deleted: the newest survivor is c1, eight random steps
+        // below the largest id handed out, so a server that forgot the deleted ids (and
+        // stepped on from c1 after the restart) would answer below it
+        const ids = [];
+        for (let i = 0; i < 8; i++) {
+            const c = await call(srv, a, 'menu/addconditional', one(`B${i}`, { matchrule: { client_platform_type: '2' } }));
+            assert.ok(Number(c.body.menuid) > Number(ids.at(-1) ?? c1.body.menuid), c.text);
+            ids.push(c.body.menuid);
+        }
+        for (const menuid of ids) await expectOk(await call(srv, a, 'menu/delconditional', { menuid }));
         await srv.restart();
         const c3 = await call(srv, a, 'menu/addconditional', one('C', { matchrule: { client_platform_type: '3' } }));
-        assert.ok(Number(c3.body.menuid) > Number(c2.body.menuid), `${c3.body.menuid} > deleted ${c2.body.menuid}`);
+        assert.ok(Number(c3.body.menuid) > Number(ids.at(-1)), `${c3.body.menuid} > deleted ${ids.at(-1)}`);
         await expectOk(await call(srv, a, 'menu/delete'));
         await srv.restart();
         await expectOk(await call(srv, a, 'menu/create', menu(a)));
