@@ -10,10 +10,8 @@
 #include "../push/outbox.h"
 #include "../push/xml.h"
 #include "../util/err.h"
-#include "../util/hash.h"
+#include "../util/tcache.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,56 +172,22 @@ int component_narrow_run(struct store *s, void *arg)
 /* ------------------------------------------------------------------ the token cache */
 
 /*
- * Authorizer tokens checked on the hot path come from a direct-mapped cache, never the
- * database, once seen. Any change to authorizations or their tokens bumps `generation` after
- * it commits; an entry of an older generation is a miss, so a cancelled authorization stops
- * its tokens at once. The generation is read before the database, so an entry filled from a
- * read that raced a change is already stale when stored.
+ * Authorizer tokens checked on the hot path come from a cache once seen, never the database
+ * (util/tcache.h). Any change to authorizations or their tokens bumps its generation after
+ * it commits, so a cancelled authorization stops its tokens at once.
  */
-#define AZ_SLOTS 4096
-
 struct az_entry {
-    char token[160]; /* authorizer tokens are 128 characters */
     char appid[19];
     struct permset sets;
     int64_t expires_at;
-    uint64_t generation;
 };
 
-static struct az_entry az_cache[AZ_SLOTS];
-static pthread_rwlock_t az_lock = PTHREAD_RWLOCK_INITIALIZER;
-static _Atomic uint64_t generation = 1;
+static struct tcache az_cache = TCACHE_INIT(4096, 1, sizeof(struct az_entry));
 
 void component_auth_changed(void *unused)
 {
     (void)unused;
-    atomic_fetch_add(&generation, 1);
-}
-
-static size_t az_slot(const char *token)
-{
-    return hash_fnv1a(token, strlen(token)) % AZ_SLOTS;
-}
-
-static int az_lookup(const char *token, struct az_entry *out)
-{
-    uint64_t gen = atomic_load(&generation);
-    pthread_rwlock_rdlock(&az_lock);
-    const struct az_entry *e = &az_cache[az_slot(token)];
-    int hit = e->generation == gen && strcmp(e->token, token) == 0;
-    if (hit)
-        *out = *e;
-    pthread_rwlock_unlock(&az_lock);
-    return hit;
-}
-
-static void az_store(const struct az_entry *e)
-{
-    if (strlen(e->token) >= sizeof(e->token))
-        return;
-    pthread_rwlock_wrlock(&az_lock);
-    az_cache[az_slot(e->token)] = *e;
-    pthread_rwlock_unlock(&az_lock);
+    tcache_bump(&az_cache);
 }
 
 /* the token's authorization from the database into e; 0 or the errcode */
@@ -231,7 +195,7 @@ static int az_load(struct store *rd, const char *token, struct az_entry *e)
 {
     char component[19];
     struct component_auth a;
-    e->generation = atomic_load(&generation);
+    uint64_t gen = tcache_generation(&az_cache);
     int rc = store_authorizer_token_get(rd, token, component, e->appid, &e->expires_at);
     if (rc == 0)
         rc = store_auth_get(rd, component, e->appid, &a);
@@ -239,9 +203,8 @@ static int az_load(struct store *rd, const char *token, struct az_entry *e)
         return ERR_INVALID_CREDENTIAL;
     if (rc != 0)
         return rc;
-    snprintf(e->token, sizeof(e->token), "%s", token);
     e->sets = permset_parse(a.func_sets);
-    az_store(e);
+    tcache_put(&az_cache, token, gen, e);
     return 0;
 }
 
@@ -249,7 +212,7 @@ int component_authorizer_check(struct store *rd, const char *token, const struct
                                int64_t now, char appid[19], struct permset *granted)
 {
     struct az_entry e;
-    if (!az_lookup(token, &e)) {
+    if (!tcache_get(&az_cache, token, &e)) {
         int rc = az_load(rd, token, &e);
         if (rc != 0)
             return rc;
