@@ -304,7 +304,8 @@ int menus_parse(const cJSON *root, int conditional, struct menu_job **out)
     int64_t tag_id = -1;
     int platform = MENU_PLATFORM_ANY;
     *out = NULL;
-    buf_reserve(&p.buttons, 1024); /* most menus fit: no reallocation while writing */
+    /* most menus fit, and 512 bytes stay a small-bin size for malloc */
+    buf_reserve(&p.buttons, 480);
     buf_putc(&p.domains, ',');
     int rc = buttons(root, &p);
     if (rc == 0 && conditional)
