@@ -94,15 +94,40 @@ int component_option_set_run(struct store *s, void *arg)
 
 /* ------------------------------------------------------------------ cancelling */
 
+/* 0 when user_id administers the account appid; ERR_FORBIDDEN, or the store's error */
+static int check_admin(struct store *s, const char *appid, int64_t user_id)
+{
+    int64_t admin = 0;
+    int rc = store_account_admin_get(s, appid, &admin);
+    if (rc == ERR_NOT_FOUND || (rc == 0 && (admin == 0 || admin != user_id)))
+        return ERR_FORBIDDEN;
+    return rc;
+}
+
+/* pushes an authorization notice of type `type` about authorizer_appid to the component */
+static int notify(struct store *s, const struct component *comp, const char *type,
+                  const char *authorizer_appid, int64_t now)
+{
+    struct buf b = BUF_INIT;
+    xml_begin(&b);
+    xml_cdata(&b, "AppId", comp->appid);
+    xml_num(&b, "CreateTime", now);
+    xml_cdata(&b, "InfoType", type);
+    xml_cdata(&b, "AuthorizerAppid", authorizer_appid);
+    xml_end(&b);
+    int rc = push_enqueue_component(s, comp, type, b.ptr);
+    buf_release(&b);
+    return rc;
+}
+
 int component_cancel_run(struct store *s, void *arg)
 {
     struct component_cancel *c = arg;
-    int64_t admin = 0, now = clock_now();
-    int rc = store_account_admin_get(s, c->authorizer_appid, &admin);
-    if (rc == ERR_NOT_FOUND || (rc == 0 && (admin == 0 || admin != c->user_id)))
-        return ERR_FORBIDDEN;
-    if (rc == 0)
-        rc = store_auth_delete(s, c->component_appid, c->authorizer_appid);
+    int64_t now = clock_now();
+    int rc = check_admin(s, c->authorizer_appid, c->user_id);
+    if (rc != 0)
+        return rc;
+    rc = store_auth_delete(s, c->component_appid, c->authorizer_appid);
     if (rc == ERR_NOT_FOUND)
         return ERR_COMPONENT_NOT_AUTHORIZED;
     if (rc == 0)
@@ -110,16 +135,7 @@ int component_cancel_run(struct store *s, void *arg)
     struct component comp;
     if (rc != 0 || store_component_get(s, c->component_appid, &comp) != 0)
         return rc;
-    struct buf b = BUF_INIT;
-    xml_begin(&b);
-    xml_cdata(&b, "AppId", comp.appid);
-    xml_num(&b, "CreateTime", now);
-    xml_cdata(&b, "InfoType", "unauthorized");
-    xml_cdata(&b, "AuthorizerAppid", c->authorizer_appid);
-    xml_end(&b);
-    rc = push_enqueue_component(s, &comp, "unauthorized", b.ptr);
-    buf_release(&b);
-    return rc;
+    return notify(s, &comp, "unauthorized", c->authorizer_appid, now);
 }
 
 /* 1 if every id of the comma-separated `sets` is in `of`, and there is at least one */
@@ -138,14 +154,13 @@ static int subset_of(const char *sets, const char *of)
 int component_narrow_run(struct store *s, void *arg)
 {
     struct component_narrow *c = arg;
-    int64_t admin = 0, now = clock_now();
+    int64_t now = clock_now();
     struct component_auth a;
     struct component comp;
-    int rc = store_account_admin_get(s, c->authorizer_appid, &admin);
-    if (rc == ERR_NOT_FOUND || (rc == 0 && (admin == 0 || admin != c->user_id)))
-        return ERR_FORBIDDEN;
-    if (rc == 0)
-        rc = store_auth_get(s, c->component_appid, c->authorizer_appid, &a);
+    int rc = check_admin(s, c->authorizer_appid, c->user_id);
+    if (rc != 0)
+        return rc;
+    rc = store_auth_get(s, c->component_appid, c->authorizer_appid, &a);
     if (rc == ERR_NOT_FOUND)
         return ERR_COMPONENT_NOT_AUTHORIZED;
     if (rc != 0)
@@ -157,16 +172,7 @@ int component_narrow_run(struct store *s, void *arg)
     snprintf(a.func_sets, sizeof(a.func_sets), "%s", c->func_sets);
     if ((rc = store_auth_put(s, &a)) != 0 || store_component_get(s, a.component_appid, &comp))
         return rc;
-    struct buf b = BUF_INIT;
-    xml_begin(&b);
-    xml_cdata(&b, "AppId", comp.appid);
-    xml_num(&b, "CreateTime", now);
-    xml_cdata(&b, "InfoType", "updateauthorized");
-    xml_cdata(&b, "AuthorizerAppid", c->authorizer_appid);
-    xml_end(&b);
-    rc = push_enqueue_component(s, &comp, "updateauthorized", b.ptr);
-    buf_release(&b);
-    return rc;
+    return notify(s, &comp, "updateauthorized", c->authorizer_appid, now);
 }
 
 /* ------------------------------------------------------------------ the token cache */

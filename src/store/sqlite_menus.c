@@ -144,8 +144,8 @@ int store_menu_max_id(struct store *s, int64_t *out)
     *out = 0;
     return sq_one_row(s,
                       sq_query(s,
-                               "SELECT MAX(COALESCE((SELECT MAX(menuid) FROM menus), 0),"
-                               " COALESCE((SELECT MAX(menuid) FROM menu_defaults), 0))",
+                               "SELECT COALESCE(MAX(menuid), 0) FROM (SELECT menuid FROM menus"
+                               " UNION ALL SELECT menuid FROM menu_defaults) AS ids",
                                ""),
                       fill_i64, out);
 }

@@ -1,7 +1,6 @@
 /*
  * store_menus: storage of custom menus (tables menu_defaults and menus) and the tag facts
- * menu matching reads
- * (tags, follower_tags). Same contract as store.h: 0, ERR_NOT_FOUND,
+ * menu matching reads (tags, follower_tags). Same contract as store.h: 0, ERR_NOT_FOUND,
  * ERR_CONFLICT or ERR_SYSTEM.
  */
 #ifndef LJ_STORE_MENUS_H
