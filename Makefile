@@ -1,13 +1,13 @@
 # lianjie — plain GNU make + pkg-config.
 #   make run    build, then start a demo world on SQLite at http://127.0.0.1:8080
 #   make test   build (with ASan/UBSan) and run the unit and end-to-end tests
-# Other targets: all asan unit e2e bench format format-check clean deps
+# Other targets: all asan unit e2e (e2e-sqlite, e2e-pg) bench format format-check clean deps
 # Warnings are errors when CI=true or DEV=1.
 
-PKGS      := libh2o-evloop libcjson sqlite3 libcrypto libqrencode libpng libcurl expat
-DEB_BUILD := gcc make pkg-config libh2o-evloop-dev libcjson-dev libsqlite3-dev libssl-dev \
+PKGS      := libh2o-evloop libcjson sqlite3 libpq libcrypto libqrencode libpng libcurl expat
+DEB_BUILD := gcc make pkg-config libh2o-evloop-dev libcjson-dev libsqlite3-dev libpq-dev libssl-dev \
              libqrencode-dev libpng-dev libcurl4-openssl-dev libexpat1-dev nodejs npm
-DEB_TEST  := libcriterion-dev chromium
+DEB_TEST  := libcriterion-dev chromium postgresql
 CC        ?= cc
 
 WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -36,7 +36,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  = $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP
 LDLIBS  = $(PKG_LIBS) -lpthread -lm
 
-.PHONY: all run test unit e2e asan bench format format-check clean deps deps-test
+.PHONY: all run test unit e2e e2e-build e2e-sqlite e2e-pg asan bench format format-check clean deps deps-test
 
 all: deps $(WEB_MODULES) $(BIN)
 
@@ -83,9 +83,19 @@ E2E_MODULES := tests/e2e/node_modules/.package-lock.json
 $(E2E_MODULES): tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
-e2e: deps-test $(E2E_MODULES) $(WEB_MODULES)
+# the whole end-to-end suite on SQLite, then again with every server on PostgreSQL (a
+# throwaway cluster: tools/with-pg.sh)
+E2E_RUN := env LIANJIE_BIN=$(CURDIR)/build/asan/lianjie node --test --test-concurrency=2 tests/e2e/
+e2e: e2e-sqlite e2e-pg
+
+e2e-build: deps-test $(E2E_MODULES) $(WEB_MODULES)
 	@$(MAKE) --no-print-directory MODE=asan build/asan/lianjie
-	LIANJIE_BIN=$(CURDIR)/build/asan/lianjie node --test --test-concurrency=2 tests/e2e/
+
+e2e-sqlite: e2e-build
+	$(E2E_RUN)
+
+e2e-pg: e2e-build
+	tools/with-pg.sh $(E2E_RUN)
 
 test: deps-test
 	@$(MAKE) --no-print-directory unit

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -26,6 +27,16 @@ const char *cli_opt(int argc, char **argv, const char *name)
             return argv[i + 1];
     }
     return NULL;
+}
+
+const char *cli_store(int argc, char **argv)
+{
+    const char *db = cli_opt(argc, argv, "db"), *dir = cli_opt(argc, argv, "data");
+    if (!db || !*db)
+        db = getenv("LIANJIE_DB");
+    if (db && *db)
+        return db;
+    return dir ? dir : "./lianjie-data";
 }
 
 int cli_flag(int argc, char **argv, const char *name)

@@ -304,15 +304,15 @@ static void words(int argc, char **argv, const char **noun, const char **verb)
 
 int cmd_admin(int argc, char **argv)
 {
-    const char *dir = cli_opt(argc, argv, "data"), *noun, *verb;
+    const char *where = cli_store(argc, argv), *noun, *verb;
     struct admin_ctx c = {argc, argv, NULL};
     words(argc, argv, &noun, &verb);
     if (!noun) {
-        fprintf(stderr, "usage: lianjie admin [--data DIR] open-account|account|user|"
+        fprintf(stderr, "usage: lianjie admin [--data DIR | --db URL] open-account|account|user|"
                         "component|operator-key|seed-followers <verb> [options]\n");
         return 2;
     }
-    if (store_open(dir ? dir : "./lianjie-data", &c.s) != 0)
+    if (store_open(where, &c.s) != 0)
         return 1;
     int rc = store_begin(c.s);
     if (rc == 0)

@@ -1,5 +1,5 @@
 /*
- * cmd_serve: `lianjie serve [--data DIR] [--listen HOST:PORT] [--demo] [--test-clock]
+ * cmd_serve: `lianjie serve [--data DIR] [--db URL] [--listen HOST:PORT] [--demo] [--test-clock]
  *                           [--threads N] [--log-level debug|info|warn|error|off] [--web DIR]`
  * --web: the web client's files (default ./web, else web/ of the repository the binary was
  * built in); without them the server runs and /app/ pages answer 404.
@@ -153,6 +153,7 @@ static int serve_opts(int argc, char **argv, struct http_config *cfg, char *host
     cfg->data_dir = cli_opt(argc, argv, "data");
     if (!cfg->data_dir)
         cfg->data_dir = "./lianjie-data";
+    cfg->store = cli_store(argc, argv);
     if (parse_listen(listen ? listen : "127.0.0.1:8080", host, cap, &cfg->port) != 0) {
         fprintf(stderr, "lianjie: bad --listen '%s' (want HOST:PORT)\n", listen);
         return -1;
@@ -190,13 +191,16 @@ int cmd_serve(int argc, char **argv)
     snprintf(base, sizeof(base), "http://%s:%d", host, cfg.port);
     if (strcmp(host, "0.0.0.0") != 0 && strcmp(host, "::") != 0)
         api_set_public_ip(host);
-    if (prepare_store(cfg.data_dir, ro.demo, base) != 0 || writer_start(cfg.data_dir) != 0) {
-        fprintf(stderr, "lianjie: cannot open the data directory '%s'\n", cfg.data_dir);
+    if (prepare_store(cfg.store, ro.demo, base) != 0 || writer_start(cfg.store) != 0) {
+        if (store_is_url(cfg.store))
+            fprintf(stderr, "lianjie: cannot open the database\n");
+        else
+            fprintf(stderr, "lianjie: cannot open the data directory '%s'\n", cfg.data_dir);
         return 1;
     }
     router_init(&ro);
     chatwait_start();
-    if (push_worker_start(cfg.data_dir) != 0) {
+    if (push_worker_start(cfg.store) != 0) {
         fprintf(stderr, "lianjie: cannot start the push worker\n");
         return 1;
     }

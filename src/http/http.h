@@ -107,7 +107,8 @@ struct http_config {
     const char *listen_host;
     int port;
     int threads;
-    const char *data_dir;
+    const char *data_dir; /* media files */
+    const char *store;    /* store_open()'s location: a PostgreSQL URL or data_dir */
     const char *web_dir; /* the web client's files (static.c); NULL: not served */
 };
 

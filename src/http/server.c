@@ -677,7 +677,7 @@ static int open_threads(const struct http_config *cfg, int *port)
 {
     for (int i = 0; i < nthreads; i++) {
         threads[i].idx = i;
-        if (store_open(cfg->data_dir, &threads[i].rd) != 0)
+        if (store_open(cfg->store, &threads[i].rd) != 0)
             return -1;
         if ((threads[i].fd = open_listener(cfg->listen_host, port)) < 0)
             return -1;

@@ -3,8 +3,8 @@
  *
  * A `struct store` is one connection: not shared between threads. The server gives each
  * event-loop thread one for reads and the writer thread one for writes (writer.h); the CLI
- * opens its own. The SQL is kept to what SQLite and PostgreSQL share ($N parameters,
- * ON CONFLICT, RETURNING) so a PostgreSQL backend can implement the same functions.
+ * opens its own. Every function runs on both engines, embedded SQLite and PostgreSQL: one
+ * SQL text over the driver interface of db.h.
  *
  * Functions return 0, ERR_NOT_FOUND, ERR_CONFLICT (unique key taken) or ERR_SYSTEM.
  * Fixed-size char fields are NUL-terminated and truncated to fit.
@@ -108,8 +108,14 @@ typedef void (*store_open_account_cb)(void *arg, const struct open_account *o);
 typedef void (*store_account_cb)(void *arg, const struct account *a);
 typedef void (*store_user_cb)(void *arg, const struct user *u);
 
-/* opens (creating if needed) DIR/lianjie.db and applies pending migrations */
-int store_open(const char *dir, struct store **out);
+/*
+ * opens a store and applies pending migrations (once, however many nodes start together);
+ * refuses a schema newer than this build knows. `where` is a postgres:// URL, or a data
+ * directory whose lianjie.db (SQLite) is created if needed.
+ */
+int store_open(const char *where, struct store **out);
+/* `where` names a PostgreSQL database */
+int store_is_url(const char *where);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
 
@@ -119,6 +125,8 @@ int store_rollback(struct store *s);
 int store_savepoint(struct store *s);
 int store_savepoint_release(struct store *s);
 int store_savepoint_rollback(struct store *s);
+/* a statement failed inside the open transaction and PostgreSQL refuses the rest of it */
+int store_tx_failed(struct store *s);
 /*
  * For the writer's connection: commits stop checkpointing the WAL themselves (SQLite would do
  * it inside COMMIT every 1000 pages); the owner calls store_checkpoint() when

@@ -1,6 +1,6 @@
 /*
  * store_qrcode: storage of scene QR codes, short keys, legacy short URLs and JS-SDK tickets
- * (spec/accounts.md §5-§7). The SQL is in sqlite_qrcode.c. Same conventions as store.h:
+ * (spec/accounts.md §5-§7). The SQL is in store_qrcode.c. Same conventions as store.h:
  * 0, ERR_NOT_FOUND, ERR_CONFLICT (unique key taken) or ERR_SYSTEM.
  */
 #ifndef LJ_STORE_QRCODE_H

@@ -1,7 +1,7 @@
 /*
  * store_templates: storage of template messages (spec/messaging.md §8): an account's two
  * industries, its private templates and the client_msg_id of recent sends. The SQL is in
- * sqlite_templates.c. Same conventions as store.h: 0, ERR_NOT_FOUND, ERR_CONFLICT or
+ * store_templates.c. Same conventions as store.h: 0, ERR_NOT_FOUND, ERR_CONFLICT or
  * ERR_SYSTEM.
  */
 #ifndef LJ_STORE_TEMPLATES_H

@@ -104,7 +104,7 @@ static void run_one(struct wjob *j, int *broken)
     if (j->atomic_run) {
         int64_t before = store_total_changes(wstore);
         j->rc = j->run(wstore, j->arg);
-        if (j->rc != 0 && store_total_changes(wstore) != before) {
+        if (j->rc != 0 && (store_total_changes(wstore) != before || store_tx_failed(wstore))) {
             log_error("writer", "a job marked atomic_run failed after changing rows");
             *broken = 1;
         }
@@ -223,8 +223,9 @@ int writer_start(const char *dir)
     if (store_open(dir, &wstore) != 0)
         return ERR_SYSTEM;
     store_wal_manual(wstore);
-    /* without the helper the writer checkpoints every CKPT_STEP pages itself */
-    if (store_open(dir, &ck.s) == 0) {
+    /* without the helper the writer checkpoints every CKPT_STEP pages itself; PostgreSQL
+     * checkpoints by itself */
+    if (!store_is_url(dir) && store_open(dir, &ck.s) == 0) {
         if (pthread_create(&ck.thread, NULL, checkpointer_main, NULL) == 0) {
             thread_name(ck.thread, "lj-checkpoint");
         } else {

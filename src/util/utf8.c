@@ -2,6 +2,9 @@
  * utf8: see utf8.h.
  */
 #include "utf8.h"
+#include "xalloc.h"
+
+#include <string.h>
 
 /* the length of the sequence starting at p (n bytes left), or 0 if it is malformed */
 static size_t seq_len(const unsigned char *p, size_t n)
@@ -43,4 +46,26 @@ int utf8_valid(const char *s, size_t n)
         n -= l;
     }
     return 1;
+}
+
+char *utf8_scrub(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    char *out = xmalloc(n * 3 + 1);
+    while (n > 0) {
+        size_t l = seq_len(p, n);
+        if (l == 0) {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            l = 1;
+        } else {
+            memcpy(out + o, p, l);
+            o += l;
+        }
+        p += l;
+        n -= l;
+    }
+    out[o] = 0;
+    return out;
 }

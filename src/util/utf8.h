@@ -8,5 +8,7 @@
 #include <stddef.h>
 
 int utf8_valid(const char *s, size_t n);
+/* s with each malformed byte replaced by U+FFFD (malloc'd, NUL-terminated) */
+char *utf8_scrub(const char *s);
 
 #endif

@@ -434,15 +434,17 @@ describe('admin CLI on a data directory with no server', () => {
         const { mkdtempSync, rmSync } = await import('node:fs');
         const os = await import('node:os');
         const path = await import('node:path');
-        const { runAdmin, BIN } = await import('./lib/server.mjs');
+        const { runAdmin, BIN, PG_BASE, newDatabase } = await import('./lib/server.mjs');
         const dir = mkdtempSync(path.join(os.tmpdir(), 'lianjie-e2e-cli-'));
+        const db = PG_BASE ? (await newDatabase()).url : '';
+        const on = db ? ['--db', db] : [];
         let srv;
         try {
-            const key = await runAdmin(BIN, dir, ['operator-key']);
+            const key = await runAdmin(BIN, dir, [...on, 'operator-key']);
             assert.equal(key.code, 0, key.stderr);
-            const a = (await runAdmin(BIN, dir, ['account', 'create', '--name', 'Offline'])).json[0];
+            const a = (await runAdmin(BIN, dir, [...on, 'account', 'create', '--name', 'Offline'])).json[0];
             assert.match(a.appid, APPID_RE);
-            srv = await startServer({ dataDir: dir });
+            srv = await startServer({ dataDir: dir, db });
             assert.equal(srv.operatorKey, key.stdout.trim(), 'the server keeps the key the CLI made');
             assert.ok((await srv.token(a.appid, a.secret)).access_token);
             await srv.assertClean();

@@ -1,17 +1,17 @@
 // Custom menus (spec/accounts.md §2): menu/create, menu/get, menu/delete, conditional menus,
 // trymatch and get_current_selfmenu_info, every validation errcode, tenancy and daily quotas.
-// Followers come from the client follow API; tags and taggings are written with the sqlite3
-// CLI into the server's database until the tag APIs exist (those tests skip without sqlite3).
+// Followers come from the client follow API; tags and taggings are written straight into the
+// server's database (the sqlite3 CLI, or psql on PostgreSQL; those tests skip without it).
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { client, newClientUser } from './lib/messaging.mjs';
-import { expectErr, isJsonType, useServer } from './lib/server.mjs';
+import { ENGINE, expectErr, isJsonType, psql, useServer } from './lib/server.mjs';
 
 const HAVE_SQLITE3 = (() => {
     try {
-        execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
+        execFileSync(ENGINE === 'postgres' ? 'psql' : 'sqlite3', ['--version'], { stdio: 'ignore' });
         return true;
     } catch {
         return false;
@@ -88,6 +88,8 @@ function fails(res, errcode, what = '') {
 
 /** runs SQL on the server's database (WAL: safe beside the running server) */
 function sql(srv, text) {
+    if (srv.db)
+        return psql(new URL(srv.db).pathname.slice(1), text);
     return new Promise((resolve, reject) => {
         execFile('sqlite3', ['-cmd', '.timeout 10000', path.join(srv.dataDir, 'lianjie.db'), text], (err, stdout, stderr) =>
             err ? reject(new Error(`sqlite3: ${stderr || err.message}`)) : resolve(stdout),

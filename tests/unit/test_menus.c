@@ -6,7 +6,7 @@
 #include "helpers.h"
 #include "core/accounts.h"
 #include "core/menus.h"
-#include "store/sqlite_int.h"
+#include "store/db_drv.h"
 #include "store/store.h"
 #include "store/store_chat.h"
 #include "util/err.h"
@@ -49,8 +49,7 @@ static int parse(const char *json, int conditional, struct menu_job **out)
 
 static void fixture(const char *sql)
 {
-    char *err = NULL;
-    cr_assert_eq(sqlite3_exec(s->db, sql, NULL, NULL, &err), SQLITE_OK, "%s", err ? err : "");
+    cr_assert_eq(s->ops->exec_script(s, sql), 0, "%s", sql);
 }
 
 static void follow(const char *openid, int64_t user_id)

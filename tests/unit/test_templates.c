@@ -7,7 +7,7 @@
 #include "core/accounts.h"
 #include "core/clock.h"
 #include "core/templates.h"
-#include "store/sqlite_int.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_chat.h"
 #include "util/err.h"
@@ -376,11 +376,12 @@ static int send_job(const char *appid, const char *openid, const char *tid, cons
 
 static int64_t count(const char *sql)
 {
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    /* sql is a literal: the statement cache keys it by address */
+    struct dbst *st = db_stmt(s, sql);
+    cr_assert(st, "%s", sql);
+    cr_assert_eq(db_step(s, st), 1);
+    int64_t n = db_int64(st, 0);
+    db_done(st);
     return n;
 }
 

@@ -1,5 +1,5 @@
 /*
- * test_users: src/core/users.c over an in-memory store (src/store/sqlite_users.c): who is a
+ * test_users: src/core/users.c over an in-memory store (src/store/store_users.c): who is a
  * user of an account, follower and blacklist pages, tags and their limits. Writer jobs run
  * the way writer.c runs them: a transaction with a SAVEPOINT rolled back on failure.
  */

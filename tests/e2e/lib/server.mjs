@@ -12,6 +12,10 @@
 //   LIANJIE_OPERATOR_KEY  the operator key of that server; without it the files that need the
 //                         operator API start their own server, and ops skips its one such test
 //   LIANJIE_KEEP_DATA=1   keep the temporary data directories
+//   LIANJIE_PG            a PostgreSQL server's base URL (postgres://USER@HOST:PORT): every
+//                         server then runs on a fresh database of its own there (--db), its
+//                         data directory keeping only media files
+//   LIANJIE_SERVER_LOG    a file every server's stderr is appended to when it stops
 //   LIANJIE_DETECT_LEAKS=0  no LeakSanitizer check at exit (on by default for the server and
 //                         the CLI; lib/lsan.supp hides h2o's event-loop allocations, never
 //                         freed because the loops never stop)
@@ -20,7 +24,7 @@
 // UBSan reports; assertClean() (run it in afterEach) and stop() throw when one appears or
 // when the process died.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { after, afterEach, before } from 'node:test';
 import os from 'node:os';
@@ -29,6 +33,27 @@ import { fileURLToPath } from 'node:url';
 
 export const BIN = process.env.LIANJIE_BIN || '/work/main/build/asan/lianjie';
 export const EXTERNAL_URL = process.env.LIANJIE_URL || '';
+export const PG_BASE = (process.env.LIANJIE_PG || '').replace(/\/+$/, '');
+/** the engine the servers of this run use */
+export const ENGINE = PG_BASE ? 'postgres' : 'sqlite';
+
+/** runs SQL on the PostgreSQL server of LIANJIE_PG (database `db`); resolves to psql's stdout */
+export function psql(db, sql) {
+    const u = new URL(PG_BASE);
+    const args = ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', u.hostname, '-p', u.port || '5432',
+        '-U', decodeURIComponent(u.username || 'postgres'), '-d', db, '-c', sql];
+    return new Promise((resolve, reject) => {
+        execFile('psql', args, { timeout: 30000 }, (err, stdout, stderr) =>
+            err ? reject(new Error(`psql: ${stderr || err.message}`)) : resolve(stdout));
+    });
+}
+
+/** a new, empty database on LIANJIE_PG; answers its URL */
+export async function newDatabase() {
+    const name = `lj_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    await psql('postgres', `CREATE DATABASE ${name}`);
+    return { name, url: `${PG_BASE}/${name}` };
+}
 
 const SANITIZER_RE =
     /runtime error|AddressSanitizer|LeakSanitizer|ThreadSanitizer|MemorySanitizer|UndefinedBehaviorSanitizer/;
@@ -235,6 +260,8 @@ export class Server extends Client {
         this.bin = opts.bin || BIN;
         this.dataDir = opts.dataDir || mkdtempSync(path.join(os.tmpdir(), 'lianjie-e2e-'));
         this.ownsDataDir = !opts.dataDir;
+        // on PostgreSQL: a database of its own (opts.db shares one, as nodes of one platform do)
+        this.db = opts.db || '';
         this.child = null;
         this.exited = null; // {code, signal} once the process ended
         this.stdout = '';
@@ -246,6 +273,8 @@ export class Server extends Client {
 
     args() {
         const a = ['serve', '--data', this.dataDir, '--listen', '127.0.0.1:0'];
+        if (this.db)
+            a.push('--db', this.db);
         if (this.opts.demo)
             a.push('--demo');
         if (this.opts.testClock)
@@ -260,6 +289,8 @@ export class Server extends Client {
     async start() {
         if (this.child && !this.exited)
             throw new Error('server already running');
+        if (!this.db && PG_BASE && !this.opts.sqlite)
+            this.db = (await newDatabase()).url;
         this.runs++;
         this.stdout = '';
         this.exited = null;
@@ -421,6 +452,8 @@ export class Server extends Client {
         } finally {
             if (this.running())
                 this.child.kill('SIGKILL');
+            if (process.env.LIANJIE_SERVER_LOG)
+                appendFileSync(process.env.LIANJIE_SERVER_LOG, this.stderr);
             if (this.ownsDataDir && process.env.LIANJIE_KEEP_DATA !== '1' && !SANITIZER_RE.test(this.stderr))
                 rmSync(this.dataDir, { recursive: true, force: true });
         }
@@ -431,7 +464,7 @@ export class Server extends Client {
      * is the list of JSON objects printed one a line. Throws on a sanitizer report.
      */
     admin(...args) {
-        return runAdmin(this.bin, this.dataDir, args);
+        return runAdmin(this.bin, this.dataDir, this.db ? ['--db', this.db, ...args] : args);
     }
 }
 

@@ -1,25 +1,25 @@
 /*
- * sqlite_users: follower and blacklist pages, tags and tag membership (store_users.h).
+ * store_users: follower and blacklist pages, tags and tag membership (store_users.h).
  */
 #include "store_users.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "../util/err.h"
 
 #include <string.h>
 
-static void fill_i64(sqlite3_stmt *st, void *out)
+static void fill_i64(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 /* steps a query of one text column and hands each value to cb */
-static int each_openid(struct store *s, sqlite3_stmt *st, store_openid_cb cb, void *arg)
+static int each_openid(struct store *s, struct dbst *st, store_openid_cb cb, void *arg)
 {
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
-        const unsigned char *v = sqlite3_column_text(st, 0);
+    while ((r = db_step(s, st)) == 1) {
+        const char *v = db_text(st, 0);
         cb(arg, v ? (const char *)v : "");
     }
     return r < 0 ? ERR_SYSTEM : 0;
@@ -29,14 +29,14 @@ static int each_openid(struct store *s, sqlite3_stmt *st, store_openid_cb cb, vo
 
 /*
  * Counting a million followers takes tens of milliseconds, and every page of user/get
- * carries the total. The last count per thread is kept while the database is unchanged:
- * PRAGMA data_version moves with every commit of another connection, and
- * sqlite3_total_changes64() with every change made on this one.
+ * carries the total. The last count per thread is kept while the database is unchanged
+ * (db_data_version(): on SQLite it moves with every commit of another connection and every
+ * change of this one; PostgreSQL has no such number, so there every count is fresh).
  */
 struct count_memo {
-    sqlite3 *db;
+    struct store *s;
     const char *sql;
-    int64_t data_version, changes;
+    int64_t version[2];
     char appid[19];
     int64_t value;
 };
@@ -45,19 +45,17 @@ static _Thread_local struct count_memo memo;
 /* runs a COUNT(*) query of one appid parameter, or answers the memo of an unchanged database */
 static int memo_count(struct store *s, const char *sql, const char *appid, int64_t *out)
 {
-    int64_t version = 0, changes = sqlite3_total_changes64(s->db);
-    int rc = sq_one_row(s, sq_query(s, "PRAGMA data_version", ""), fill_i64, &version);
-    if (rc != 0)
-        return rc;
-    if (memo.db == s->db && memo.sql == sql && memo.data_version == version &&
-        memo.changes == changes && strcmp(memo.appid, appid) == 0) {
+    int64_t version[2];
+    int known = db_data_version(s, version) == 0;
+    if (known && memo.s == s && memo.sql == sql && memo.version[0] == version[0] &&
+        memo.version[1] == version[1] && strcmp(memo.appid, appid) == 0) {
         *out = memo.value;
         return 0;
     }
-    rc = sq_one_row(s, sq_query(s, sql, "t", appid), fill_i64, out);
+    int rc = db_one_row(s, db_query(s, sql, "t", appid), fill_i64, out);
     size_t n = strlen(appid);
-    if (rc == 0 && n < sizeof(memo.appid)) {
-        memo = (struct count_memo){s->db, sql, version, changes, "", *out};
+    if (rc == 0 && known && n < sizeof(memo.appid)) {
+        memo = (struct count_memo){s, sql, {version[0], version[1]}, "", *out};
         memcpy(memo.appid, appid, n + 1);
     }
     return rc;
@@ -77,7 +75,7 @@ int store_fan_page(struct store *s, const char *appid, const char *after, int li
                    store_openid_cb cb, void *arg)
 {
     return each_openid(s,
-                       sq_query(s,
+                       db_query(s,
                                 "SELECT openid FROM followers WHERE appid = $1 AND subscribed = 1"
                                 " AND openid > $2 ORDER BY openid LIMIT $3",
                                 "tti", appid, after, (int64_t)limit),
@@ -93,7 +91,7 @@ int store_black_page(struct store *s, const char *appid, const char *after, int 
                      store_openid_cb cb, void *arg)
 {
     return each_openid(s,
-                       sq_query(s,
+                       db_query(s,
                                 "SELECT openid FROM followers WHERE appid = $1 AND blacklisted = 1"
                                 " AND openid > $2 ORDER BY openid LIMIT $3",
                                 "tti", appid, after, (int64_t)limit),
@@ -113,17 +111,17 @@ int store_fan_note(struct store *s, const char *appid, const char *openid, int64
 
 /* ------------------------------------------------------------------ tags */
 
-static void fill_utag(sqlite3_stmt *st, void *out)
+static void fill_utag(struct dbst *st, void *out)
 {
     struct utag *t = out;
-    t->id = sqlite3_column_int64(st, 0);
-    sq_col_text(st, 1, t->name, sizeof(t->name));
-    t->count = sqlite3_column_int64(st, 2);
+    t->id = db_int64(st, 0);
+    db_col_text(st, 1, t->name, sizeof(t->name));
+    t->count = db_int64(st, 2);
 }
 
 int store_utag_list(struct store *s, const char *appid, store_utag_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "SELECT t.id, t.name, (SELECT COUNT(*) FROM follower_tags f"
                                 " WHERE f.appid = t.appid AND f.tag_id = t.id)"
                                 " FROM tags t WHERE t.appid = $1 ORDER BY t.id",
@@ -131,7 +129,7 @@ int store_utag_list(struct store *s, const char *appid, store_utag_cb cb, void *
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct utag t;
         fill_utag(st, &t);
         cb(arg, &t);
@@ -141,22 +139,22 @@ int store_utag_list(struct store *s, const char *appid, store_utag_cb cb, void *
 
 int store_utag_get(struct store *s, const char *appid, int64_t id, struct utag *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT id, name, 0 FROM tags WHERE appid = $1 AND id = $2", "ti", appid, id),
+        db_query(s, "SELECT id, name, 0 FROM tags WHERE appid = $1 AND id = $2", "ti", appid, id),
         fill_utag, out);
 }
 
 int store_utag_count(struct store *s, const char *appid, int64_t *out)
 {
-    return sq_one_row(s, sq_query(s, "SELECT COUNT(*) FROM tags WHERE appid = $1", "t", appid),
+    return db_one_row(s, db_query(s, "SELECT COUNT(*) FROM tags WHERE appid = $1", "t", appid),
                       fill_i64, out);
 }
 
 int store_utag_max_id(struct store *s, const char *appid, int64_t *out)
 {
-    return sq_one_row(
-        s, sq_query(s, "SELECT COALESCE(MAX(id), 0) FROM tags WHERE appid = $1", "t", appid),
+    return db_one_row(
+        s, db_query(s, "SELECT COALESCE(MAX(id), 0) FROM tags WHERE appid = $1", "t", appid),
         fill_i64, out);
 }
 
@@ -183,10 +181,10 @@ int store_utag_delete(struct store *s, const char *appid, int64_t id)
 int store_utag_members(struct store *s, const char *appid, int64_t tag_id, int64_t cap,
                        int64_t *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT COUNT(*) FROM (SELECT 1 FROM follower_tags"
-                               " WHERE appid = $1 AND tag_id = $2 LIMIT $3)",
+                               " WHERE appid = $1 AND tag_id = $2 LIMIT $3) AS capped",
                                "tii", appid, tag_id, cap),
                       fill_i64, out);
 }
@@ -195,7 +193,7 @@ int store_utag_member_page(struct store *s, const char *appid, int64_t tag_id, c
                            int limit, store_openid_cb cb, void *arg)
 {
     return each_openid(s,
-                       sq_query(s,
+                       db_query(s,
                                 "SELECT openid FROM follower_tags WHERE appid = $1 AND tag_id = $2"
                                 " AND openid > $3 ORDER BY openid LIMIT $4",
                                 "titi", appid, tag_id, after, (int64_t)limit),
@@ -207,7 +205,7 @@ int store_utag_member_page(struct store *s, const char *appid, int64_t tag_id, c
 int store_fan_tag_ids(struct store *s, const char *appid, const char *openid, int64_t *ids, int cap,
                       int *n)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "SELECT tag_id FROM follower_tags WHERE appid = $1 AND openid = $2"
                                 " ORDER BY tag_id DESC",
                                 "tt", appid, openid);
@@ -215,17 +213,17 @@ int store_fan_tag_ids(struct store *s, const char *appid, const char *openid, in
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1)
+    while ((r = db_step(s, st)) == 1)
         if (*n < cap)
-            ids[(*n)++] = sqlite3_column_int64(st, 0);
+            ids[(*n)++] = db_int64(st, 0);
     return r < 0 ? ERR_SYSTEM : 0;
 }
 
 int store_fan_tag_count(struct store *s, const char *appid, const char *openid, int64_t *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT COUNT(*) FROM follower_tags WHERE appid = $1 AND openid = $2", "tt",
+        db_query(s, "SELECT COUNT(*) FROM follower_tags WHERE appid = $1 AND openid = $2", "tt",
                  appid, openid),
         fill_i64, out);
 }
@@ -249,8 +247,8 @@ int store_fan_tag_has(struct store *s, const char *appid, const char *openid, in
                       int *out)
 {
     int64_t n = 0;
-    int rc = sq_one_row(s,
-                        sq_query(s,
+    int rc = db_one_row(s,
+                        db_query(s,
                                  "SELECT COUNT(*) FROM follower_tags"
                                  " WHERE appid = $1 AND openid = $2 AND tag_id = $3",
                                  "tti", appid, openid, tag_id),

@@ -1,36 +1,36 @@
 /*
- * sqlite_mass: mass-send jobs (store_mass.h).
+ * store_mass: mass-send jobs (store_mass.h).
  */
 #include "store_mass.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "../util/err.h"
 
 #define MASS_COLS                                                                          \
     "msg_id, appid, msg_data_id, kind, tag_id, msgtype, clientmsgid, status, total, sent," \
     " errors, message_id, created_at, month"
 
-static void fill_mass(sqlite3_stmt *st, void *out)
+static void fill_mass(struct dbst *st, void *out)
 {
     struct mass_job *j = out;
-    j->msg_id = sqlite3_column_int64(st, 0);
-    sq_col_text(st, 1, j->appid, sizeof(j->appid));
-    j->msg_data_id = sqlite3_column_int64(st, 2);
-    sq_col_text(st, 3, j->kind, sizeof(j->kind));
-    j->tag_id = sqlite3_column_int64(st, 4);
-    sq_col_text(st, 5, j->msgtype, sizeof(j->msgtype));
-    sq_col_text(st, 6, j->clientmsgid, sizeof(j->clientmsgid));
-    sq_col_text(st, 7, j->status, sizeof(j->status));
-    j->total = sqlite3_column_int64(st, 8);
-    j->sent = sqlite3_column_int64(st, 9);
-    j->errors = sqlite3_column_int64(st, 10);
-    j->message_id = sqlite3_column_int64(st, 11);
-    j->created_at = sqlite3_column_int64(st, 12);
-    j->month = sqlite3_column_int64(st, 13);
+    j->msg_id = db_int64(st, 0);
+    db_col_text(st, 1, j->appid, sizeof(j->appid));
+    j->msg_data_id = db_int64(st, 2);
+    db_col_text(st, 3, j->kind, sizeof(j->kind));
+    j->tag_id = db_int64(st, 4);
+    db_col_text(st, 5, j->msgtype, sizeof(j->msgtype));
+    db_col_text(st, 6, j->clientmsgid, sizeof(j->clientmsgid));
+    db_col_text(st, 7, j->status, sizeof(j->status));
+    j->total = db_int64(st, 8);
+    j->sent = db_int64(st, 9);
+    j->errors = db_int64(st, 10);
+    j->message_id = db_int64(st, 11);
+    j->created_at = db_int64(st, 12);
+    j->month = db_int64(st, 13);
 }
 
 int store_mass_insert(struct store *s, struct mass_job *j)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "INSERT INTO mass_jobs(appid, msg_data_id, kind, tag_id, msgtype,"
                                 " clientmsgid, status, total, sent, errors, message_id,"
                                 " created_at, month) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
@@ -38,18 +38,18 @@ int store_mass_insert(struct store *s, struct mass_job *j)
                                 "tititttiiiiii", j->appid, j->msg_data_id, j->kind, j->tag_id,
                                 j->msgtype, j->clientmsgid, j->status, j->total, j->sent, j->errors,
                                 j->message_id, j->created_at, j->month);
-    if (!st || sq_step(s, st) != 1)
+    if (!st || db_step(s, st) != 1)
         return ERR_SYSTEM;
-    j->msg_id = sqlite3_column_int64(st, 0);
-    sq_done(st);
+    j->msg_id = db_int64(st, 0);
+    db_done(st);
     return 0;
 }
 
 int store_mass_get(struct store *s, const char *appid, int64_t msg_id, struct mass_job *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT " MASS_COLS " FROM mass_jobs WHERE msg_id = $1 AND appid = $2", "it",
+        db_query(s, "SELECT " MASS_COLS " FROM mass_jobs WHERE msg_id = $1 AND appid = $2", "it",
                  msg_id, appid),
         fill_mass, out);
 }
@@ -57,8 +57,8 @@ int store_mass_get(struct store *s, const char *appid, int64_t msg_id, struct ma
 int store_mass_by_client(struct store *s, const char *appid, const char *clientmsgid, int64_t since,
                          struct mass_job *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT " MASS_COLS " FROM mass_jobs WHERE appid = $1 AND"
                                " clientmsgid = $2 AND created_at >= $3 ORDER BY msg_id DESC"
                                " LIMIT 1",
@@ -76,15 +76,15 @@ int store_chat_delete(struct store *s, int64_t message_id)
     return EXEC(s, "DELETE FROM messages WHERE id = $1", "i", message_id);
 }
 
-static void fill_count(sqlite3_stmt *st, void *out)
+static void fill_count(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 int store_follower_count(struct store *s, const char *appid, int64_t *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT COUNT(*) FROM followers WHERE appid = $1 AND"
                                " subscribed = 1",
                                "t", appid),
@@ -93,8 +93,8 @@ int store_follower_count(struct store *s, const char *appid, int64_t *out)
 
 int store_tag_member_count(struct store *s, const char *appid, int64_t tag_id, int64_t *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT COUNT(*) FROM follower_tags t JOIN followers f ON"
                                " f.appid = t.appid AND f.openid = t.openid WHERE t.appid = $1"
                                " AND t.tag_id = $2 AND f.subscribed = 1",
@@ -108,19 +108,19 @@ struct two {
     int64_t *a, *b;
 };
 
-static void fill_two(sqlite3_stmt *st, void *out)
+static void fill_two(struct dbst *st, void *out)
 {
     struct two *t = out;
-    *t->a = sqlite3_column_int64(st, 0);
-    *t->b = sqlite3_column_int64(st, 1);
+    *t->a = db_int64(st, 0);
+    *t->b = db_int64(st, 1);
 }
 
 int store_mass_month_jobs(struct store *s, const char *appid, int64_t month, int64_t *jobs,
                           int64_t *not_all)
 {
     struct two t = {jobs, not_all};
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT COUNT(*), COUNT(CASE WHEN kind <> 'all' THEN 1 END)"
                                " FROM mass_jobs WHERE appid = $1 AND month = $2",
                                "ti", appid, month),
@@ -130,8 +130,8 @@ int store_mass_month_jobs(struct store *s, const char *appid, int64_t month, int
 int store_mass_month_nth(struct store *s, const char *appid, int64_t month, int64_t n,
                          int64_t *message_id)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT message_id FROM mass_jobs WHERE appid = $1 AND month = $2"
                                " ORDER BY msg_id DESC LIMIT 1 OFFSET $3",
                                "tii", appid, month, n),
@@ -141,19 +141,19 @@ int store_mass_month_nth(struct store *s, const char *appid, int64_t month, int6
 int store_mass_followers_before(struct store *s, const char *appid, int64_t tag_id, int64_t mark,
                                 int64_t *out)
 {
-    sqlite3_stmt *st;
+    struct dbst *st;
     if (tag_id < 0)
-        st = sq_query(s,
+        st = db_query(s,
                       "SELECT COUNT(*) FROM followers WHERE appid = $1 AND subscribed = 1"
                       " AND follow_mark < $2",
                       "ti", appid, mark);
     else
-        st = sq_query(s,
+        st = db_query(s,
                       "SELECT COUNT(*) FROM follower_tags g JOIN followers f ON"
                       " f.appid = g.appid AND f.openid = g.openid WHERE g.appid = $1"
                       " AND g.tag_id = $3 AND f.subscribed = 1 AND f.follow_mark < $2",
                       "tii", appid, mark, tag_id);
-    return sq_one_row(s, st, fill_count, out);
+    return db_one_row(s, st, fill_count, out);
 }
 
 /* the capped jobs of month $2 reaching the follower f (as in store_chat_list) */
@@ -168,27 +168,27 @@ int store_mass_followers_before(struct store *s, const char *appid, int64_t tag_
 int store_mass_capped_followers(struct store *s, const char *appid, int64_t month, int64_t tag_id,
                                 int64_t cap, int64_t *out)
 {
-    sqlite3_stmt *st;
+    struct dbst *st;
     if (tag_id < 0)
-        st = sq_query(s,
+        st = db_query(s,
                       "SELECT COUNT(*) FROM followers f WHERE f.appid = $1 AND f.subscribed = 1"
                       " AND " REACHING_F " >= $3",
                       "tii", appid, month, cap);
     else
-        st = sq_query(s,
+        st = db_query(s,
                       "SELECT COUNT(*) FROM follower_tags g JOIN followers f ON"
                       " f.appid = g.appid AND f.openid = g.openid WHERE g.appid = $1"
                       " AND g.tag_id = $4 AND f.subscribed = 1 AND " REACHING_F " >= $3",
                       "tiii", appid, month, cap, tag_id);
-    return sq_one_row(s, st, fill_count, out);
+    return db_one_row(s, st, fill_count, out);
 }
 
 int store_mass_reaching(struct store *s, const char *appid, int64_t month, const char *openid,
                         int64_t user_id, int64_t follow_mark, int64_t *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s,
+        db_query(s,
                  "SELECT COUNT(*) FROM mass_jobs e WHERE e.appid = $1 AND e.month = $2"
                  " AND e.message_id > $5 AND (e.kind = 'all'"
                  " OR (e.kind = 'tag' AND EXISTS(SELECT 1 FROM follower_tags t"
@@ -201,8 +201,8 @@ int store_mass_reaching(struct store *s, const char *appid, int64_t month, const
 
 int store_mass_sends_since(struct store *s, const char *appid, int64_t since, int64_t *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT COUNT(*) FROM mass_jobs WHERE appid = $1 AND"
                                " kind IN ('all', 'tag', 'list') AND created_at >= $2",
                                "ti", appid, since),
@@ -211,7 +211,7 @@ int store_mass_sends_since(struct store *s, const char *appid, int64_t since, in
 
 int store_mass_speed_get(struct store *s, const char *appid, int64_t *speed)
 {
-    int rc = sq_one_row(s, sq_query(s, "SELECT speed FROM mass_speed WHERE appid = $1", "t", appid),
+    int rc = db_one_row(s, db_query(s, "SELECT speed FROM mass_speed WHERE appid = $1", "t", appid),
                         fill_count, speed);
     if (rc == ERR_NOT_FOUND) {
         *speed = 0;

@@ -1,9 +1,9 @@
 /*
- * sqlite_chat: followers, chat messages and the push outbox (store_chat.h).
+ * store_chat: followers, chat messages and the push outbox (store_chat.h).
  */
 #include "store_chat.h"
 #include "store_mass.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "../util/err.h"
 #include "../util/xalloc.h"
 
@@ -16,34 +16,34 @@
     "qr_scene, qr_scene_str, remark, blacklisted, blacklisted_at, cs_at, cs_ttl, cs_quota, "  \
     "cs_used, typing_until, follow_mark"
 
-static void fill_follower(sqlite3_stmt *st, void *out)
+static void fill_follower(struct dbst *st, void *out)
 {
     struct follower *f = out;
-    sq_col_text(st, 0, f->appid, sizeof(f->appid));
-    sq_col_text(st, 1, f->openid, sizeof(f->openid));
-    f->user_id = sqlite3_column_int64(st, 2);
-    f->subscribed = sqlite3_column_int(st, 3);
-    f->subscribe_time = sqlite3_column_int64(st, 4);
-    f->unsubscribe_time = sqlite3_column_int64(st, 5);
-    sq_col_text(st, 6, f->subscribe_scene, sizeof(f->subscribe_scene));
-    f->qr_scene = sqlite3_column_int64(st, 7);
-    sq_col_text(st, 8, f->qr_scene_str, sizeof(f->qr_scene_str));
-    sq_col_text(st, 9, f->remark, sizeof(f->remark));
-    f->blacklisted = sqlite3_column_int(st, 10);
-    f->blacklisted_at = sqlite3_column_int64(st, 11);
-    f->cs_at = sqlite3_column_int64(st, 12);
-    f->cs_ttl = sqlite3_column_int64(st, 13);
-    f->cs_quota = sqlite3_column_int64(st, 14);
-    f->cs_used = sqlite3_column_int64(st, 15);
-    f->typing_until = sqlite3_column_int64(st, 16);
-    f->follow_mark = sqlite3_column_int64(st, 17);
+    db_col_text(st, 0, f->appid, sizeof(f->appid));
+    db_col_text(st, 1, f->openid, sizeof(f->openid));
+    f->user_id = db_int64(st, 2);
+    f->subscribed = db_int(st, 3);
+    f->subscribe_time = db_int64(st, 4);
+    f->unsubscribe_time = db_int64(st, 5);
+    db_col_text(st, 6, f->subscribe_scene, sizeof(f->subscribe_scene));
+    f->qr_scene = db_int64(st, 7);
+    db_col_text(st, 8, f->qr_scene_str, sizeof(f->qr_scene_str));
+    db_col_text(st, 9, f->remark, sizeof(f->remark));
+    f->blacklisted = db_int(st, 10);
+    f->blacklisted_at = db_int64(st, 11);
+    f->cs_at = db_int64(st, 12);
+    f->cs_ttl = db_int64(st, 13);
+    f->cs_quota = db_int64(st, 14);
+    f->cs_used = db_int64(st, 15);
+    f->typing_until = db_int64(st, 16);
+    f->follow_mark = db_int64(st, 17);
 }
 
 int store_follower_get(struct store *s, const char *appid, const char *openid, struct follower *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT " FOLLOWER_COLS " FROM followers WHERE appid = $1 AND openid = $2",
+        db_query(s, "SELECT " FOLLOWER_COLS " FROM followers WHERE appid = $1 AND openid = $2",
                  "tt", appid, openid),
         fill_follower, out);
 }
@@ -51,9 +51,9 @@ int store_follower_get(struct store *s, const char *appid, const char *openid, s
 int store_follower_by_user(struct store *s, const char *appid, int64_t user_id,
                            struct follower *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT " FOLLOWER_COLS " FROM followers WHERE user_id = $1 AND appid = $2",
+        db_query(s, "SELECT " FOLLOWER_COLS " FROM followers WHERE user_id = $1 AND appid = $2",
                  "it", user_id, appid),
         fill_follower, out);
 }
@@ -76,15 +76,15 @@ int store_follower_put(struct store *s, const struct follower *f)
 
 int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb cb, void *arg)
 {
-    sqlite3_stmt *st =
-        sq_query(s,
+    struct dbst *st =
+        db_query(s,
                  "SELECT " FOLLOWER_COLS " FROM followers WHERE user_id = $1 AND subscribed = 1"
                  " ORDER BY subscribe_time DESC",
                  "i", user_id);
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct follower f;
         fill_follower(st, &f);
         cb(arg, &f);
@@ -96,14 +96,14 @@ int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb
 
 int store_chat_insert(struct store *s, struct chat_msg *m)
 {
-    sqlite3_stmt *st =
-        sq_query(s,
+    struct dbst *st =
+        db_query(s,
                  "INSERT INTO messages(appid, user_id, dir, source, msgtype,"
                  " body, msgid, audience, created_at)"
                  " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                  "tiitttiii", m->appid, m->user_id, (int64_t)m->dir, m->source, m->msgtype,
                  m->body ? m->body : "{}", m->msgid, m->audience, m->created_at);
-    return st ? sq_insert_id(s, st, &m->id) : ERR_SYSTEM;
+    return st ? db_insert_id(s, st, &m->id) : ERR_SYSTEM;
 }
 
 int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_id)
@@ -114,35 +114,35 @@ int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_i
                 "ii", message_id, user_id);
 }
 
-static void fill_max(sqlite3_stmt *st, void *out)
+static void fill_max(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 int store_chat_max_id(struct store *s, int64_t *out)
 {
-    return sq_one_row(s, sq_query(s, "SELECT COALESCE(MAX(id), 0) FROM messages", ""), fill_max,
+    return db_one_row(s, db_query(s, "SELECT COALESCE(MAX(id), 0) FROM messages", ""), fill_max,
                       out);
 }
 
-static void fill_chat(sqlite3_stmt *st, struct chat_msg *m)
+static void fill_chat(struct dbst *st, struct chat_msg *m)
 {
-    m->id = sqlite3_column_int64(st, 0);
-    sq_col_text(st, 1, m->appid, sizeof(m->appid));
-    m->user_id = sqlite3_column_int64(st, 2);
-    m->dir = sqlite3_column_int(st, 3);
-    sq_col_text(st, 4, m->source, sizeof(m->source));
-    sq_col_text(st, 5, m->msgtype, sizeof(m->msgtype));
-    m->body = (char *)sqlite3_column_text(st, 6);
-    m->msgid = sqlite3_column_int64(st, 7);
-    m->audience = sqlite3_column_int64(st, 8);
-    m->created_at = sqlite3_column_int64(st, 9);
+    m->id = db_int64(st, 0);
+    db_col_text(st, 1, m->appid, sizeof(m->appid));
+    m->user_id = db_int64(st, 2);
+    m->dir = db_int(st, 3);
+    db_col_text(st, 4, m->source, sizeof(m->source));
+    db_col_text(st, 5, m->msgtype, sizeof(m->msgtype));
+    m->body = (char *)db_text(st, 6);
+    m->msgid = db_int64(st, 7);
+    m->audience = db_int64(st, 8);
+    m->created_at = db_int64(st, 9);
 }
 
 int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
                     int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(
+    struct dbst *st = db_query(
         s,
         "SELECT * FROM (SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
         " created_at FROM messages WHERE appid = $1 AND user_id = $2 AND id > $5"
@@ -161,12 +161,12 @@ int store_chat_list(struct store *s, const char *appid, int64_t user_id, const c
         "    AND t.openid = $3 AND t.tag_id = e.tag_id))"
         "   OR (e.kind = 'list' AND EXISTS(SELECT 1 FROM mass_targets x"
         "    WHERE x.message_id = e.message_id AND x.user_id = $2)))) >= " MASS_MONTH_CAP_SQL "))"
-        " ORDER BY id LIMIT $6",
+        " AS chat ORDER BY id LIMIT $6",
         "titiii", appid, user_id, openid, since, after, (int64_t)limit);
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct chat_msg m;
         fill_chat(st, &m);
         cb(arg, &m);
@@ -182,7 +182,7 @@ int store_chat_list(struct store *s, const char *appid, int64_t user_id, const c
 
 int store_push_insert(struct store *s, struct push_rec *p)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "INSERT INTO pushes(appid, target, user_id, openid, kind, xml,"
                                 " reply_ok, state, attempts, next_at, lease_until, outcome,"
                                 " created_at, created_ns, done_at, via) VALUES($1, $2, $3, $4,"
@@ -190,34 +190,34 @@ int store_push_insert(struct store *s, struct push_rec *p)
                                 "ttitttiiitiit", p->appid, p->target, p->user_id, p->openid,
                                 p->kind, p->xml, (int64_t)p->reply_ok, (int64_t)p->state,
                                 p->next_at, p->outcome, p->created_at, p->created_ns, p->via);
-    return st ? sq_insert_id(s, st, &p->id) : ERR_SYSTEM;
+    return st ? db_insert_id(s, st, &p->id) : ERR_SYSTEM;
 }
 
-static void fill_push(sqlite3_stmt *st, struct push_rec *p)
+static void fill_push(struct dbst *st, struct push_rec *p)
 {
-    p->id = sqlite3_column_int64(st, 0);
-    sq_col_text(st, 1, p->appid, sizeof(p->appid));
-    sq_col_text(st, 2, p->target, sizeof(p->target));
-    p->user_id = sqlite3_column_int64(st, 3);
-    sq_col_text(st, 4, p->openid, sizeof(p->openid));
-    sq_col_text(st, 5, p->kind, sizeof(p->kind));
-    p->xml = (char *)sqlite3_column_text(st, 6);
-    p->reply_ok = sqlite3_column_int(st, 7);
-    p->state = sqlite3_column_int(st, 8);
-    p->attempts = sqlite3_column_int(st, 9);
-    p->next_at = sqlite3_column_int64(st, 10);
-    sq_col_text(st, 11, p->outcome, sizeof(p->outcome));
-    p->created_at = sqlite3_column_int64(st, 12);
-    p->created_ns = sqlite3_column_int64(st, 13);
-    sq_col_text(st, 14, p->via, sizeof(p->via));
+    p->id = db_int64(st, 0);
+    db_col_text(st, 1, p->appid, sizeof(p->appid));
+    db_col_text(st, 2, p->target, sizeof(p->target));
+    p->user_id = db_int64(st, 3);
+    db_col_text(st, 4, p->openid, sizeof(p->openid));
+    db_col_text(st, 5, p->kind, sizeof(p->kind));
+    p->xml = (char *)db_text(st, 6);
+    p->reply_ok = db_int(st, 7);
+    p->state = db_int(st, 8);
+    p->attempts = db_int(st, 9);
+    p->next_at = db_int64(st, 10);
+    db_col_text(st, 11, p->outcome, sizeof(p->outcome));
+    p->created_at = db_int64(st, 12);
+    p->created_ns = db_int64(st, 13);
+    db_col_text(st, 14, p->via, sizeof(p->via));
 }
 
-static int each_push(struct store *s, sqlite3_stmt *st, store_push_cb cb, void *arg)
+static int each_push(struct store *s, struct dbst *st, store_push_cb cb, void *arg)
 {
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct push_rec p;
         fill_push(st, &p);
         cb(arg, &p);
@@ -228,7 +228,7 @@ static int each_push(struct store *s, sqlite3_stmt *st, store_push_cb cb, void *
 int store_push_pending(struct store *s, int64_t after, int limit, store_push_cb cb, void *arg)
 {
     return each_push(s,
-                     sq_query(s,
+                     db_query(s,
                               "SELECT " PUSH_COLS " FROM pushes WHERE state = 0 AND id > $1"
                               " ORDER BY id LIMIT $2",
                               "ii", after, (int64_t)limit),
@@ -260,7 +260,7 @@ static void copy_push(void *arg, const struct push_rec *p)
 int store_push_get(struct store *s, int64_t id, struct push_rec *out)
 {
     struct push_copy c = {out, 0};
-    int rc = each_push(s, sq_query(s, "SELECT " PUSH_COLS " FROM pushes WHERE id = $1", "i", id),
+    int rc = each_push(s, db_query(s, "SELECT " PUSH_COLS " FROM pushes WHERE id = $1", "i", id),
                        copy_push, &c);
     if (rc != 0)
         return rc;
@@ -271,7 +271,7 @@ int store_push_list(struct store *s, const char *appid, int64_t before, int limi
                     void *arg)
 {
     return each_push(s,
-                     sq_query(s,
+                     db_query(s,
                               "SELECT " PUSH_COLS " FROM pushes WHERE appid = $1 AND id < $2"
                               " ORDER BY id DESC LIMIT $3",
                               "tii", appid, before > 0 ? before : INT64_MAX, (int64_t)limit),
@@ -291,7 +291,7 @@ int store_attempt_insert(struct store *s, const struct push_attempt *a)
 
 int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "SELECT id, push_id, appid, attempt, started_at, duration_ms,"
                                 " url, request, http_status, response, outcome, detail"
                                 " FROM push_attempts WHERE push_id = $1 ORDER BY id",
@@ -299,22 +299,22 @@ int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, vo
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct push_attempt a;
         char appid[19];
-        sq_col_text(st, 2, appid, sizeof(appid));
-        a.push_id = sqlite3_column_int64(st, 1);
+        db_col_text(st, 2, appid, sizeof(appid));
+        a.push_id = db_int64(st, 1);
         memcpy(a.appid, appid, sizeof(appid));
-        a.attempt = sqlite3_column_int(st, 3);
-        a.started_at = sqlite3_column_int64(st, 4);
-        a.duration_ms = sqlite3_column_int64(st, 5);
-        a.url = (const char *)sqlite3_column_text(st, 6);
-        a.request = (const char *)sqlite3_column_text(st, 7);
-        a.http_status = sqlite3_column_int(st, 8);
-        a.response = (const char *)sqlite3_column_text(st, 9);
-        a.outcome = (const char *)sqlite3_column_text(st, 10);
-        a.detail = (const char *)sqlite3_column_text(st, 11);
-        cb(arg, &a, sqlite3_column_int64(st, 0));
+        a.attempt = db_int(st, 3);
+        a.started_at = db_int64(st, 4);
+        a.duration_ms = db_int64(st, 5);
+        a.url = db_text(st, 6);
+        a.request = db_text(st, 7);
+        a.http_status = db_int(st, 8);
+        a.response = db_text(st, 9);
+        a.outcome = db_text(st, 10);
+        a.detail = db_text(st, 11);
+        cb(arg, &a, db_int64(st, 0));
     }
     return r < 0 ? ERR_SYSTEM : 0;
 }
@@ -335,7 +335,7 @@ int store_follower_subscribe(struct store *s, const struct follower *f, int *wri
                   f->qr_scene_str, f->remark, (int64_t)f->blacklisted, f->blacklisted_at, f->cs_at,
                   f->cs_ttl, f->cs_quota, f->cs_used, f->typing_until, f->follow_mark);
     if (rc == 0)
-        *written = sqlite3_changes(s->db) > 0;
+        *written = db_changes(s) > 0;
     return rc;
 }
 
@@ -345,19 +345,19 @@ struct id_at {
     int64_t id, created_at;
 };
 
-static void fill_id_at(sqlite3_stmt *st, void *arg)
+static void fill_id_at(struct dbst *st, void *arg)
 {
     struct id_at *x = arg;
-    x->id = sqlite3_column_int64(st, 0);
-    x->created_at = sqlite3_column_int64(st, 1);
+    x->id = db_int64(st, 0);
+    x->created_at = db_int64(st, 1);
 }
 
 /* the first push at or after id; 1, 0 when there is none, or -1 */
 static int push_at(struct store *s, int64_t id, struct id_at *out)
 {
     out->id = 0;
-    int rc = sq_one_row(s,
-                        sq_query(s,
+    int rc = db_one_row(s,
+                        db_query(s,
                                  "SELECT id, created_at FROM pushes WHERE id >= $1"
                                  " ORDER BY id LIMIT 1",
                                  "i", id),
@@ -388,15 +388,15 @@ int store_push_prune(struct store *s, int64_t before, int limit, int *removed)
     struct id_at first = {0}, last;
     *removed = 0;
     /* the oldest push done with (pending ones stay until delivered) */
-    int rc = sq_one_row(s,
-                        sq_query(s,
+    int rc = db_one_row(s,
+                        db_query(s,
                                  "SELECT id, created_at FROM pushes WHERE state <> 0"
                                  " ORDER BY id LIMIT 1",
                                  ""),
                         fill_id_at, &first);
     if (rc != 0 || first.created_at >= before)
         return rc == ERR_NOT_FOUND ? 0 : rc;
-    if (sq_one_row(s, sq_query(s, "SELECT id, created_at FROM pushes ORDER BY id DESC LIMIT 1", ""),
+    if (db_one_row(s, db_query(s, "SELECT id, created_at FROM pushes ORDER BY id DESC LIMIT 1", ""),
                    fill_id_at, &last) != 0)
         return ERR_SYSTEM;
     int64_t end = first_since(s, first.id, last.id + 1, before);
@@ -410,6 +410,6 @@ int store_push_prune(struct store *s, int64_t before, int limit, int *removed)
         rc = EXEC(s, "DELETE FROM pushes WHERE id >= $1 AND id < $2 AND state <> 0", "ii", first.id,
                   end);
     if (rc == 0)
-        *removed = sqlite3_changes(s->db);
+        *removed = db_changes(s);
     return rc;
 }

@@ -1,28 +1,28 @@
 /*
- * sqlite_component: the SQL of store_component.h on the SQLite backend.
+ * store_component: the SQL of store_component.h.
  */
 #include "store_component.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "../util/err.h"
 
 #define COMPONENT_COLS                                                            \
     "appid, secret, name, token, aes_key, auth_url, msg_url, func_sets, domains," \
     " next_ticket_at, created_at"
 
-static void fill_component(sqlite3_stmt *st, void *out)
+static void fill_component(struct dbst *st, void *out)
 {
     struct component *c = out;
-    sq_col_text(st, 0, c->appid, sizeof(c->appid));
-    sq_col_text(st, 1, c->secret, sizeof(c->secret));
-    sq_col_text(st, 2, c->name, sizeof(c->name));
-    sq_col_text(st, 3, c->token, sizeof(c->token));
-    sq_col_text(st, 4, c->aes_key, sizeof(c->aes_key));
-    sq_col_text(st, 5, c->auth_url, sizeof(c->auth_url));
-    sq_col_text(st, 6, c->msg_url, sizeof(c->msg_url));
-    sq_col_text(st, 7, c->func_sets, sizeof(c->func_sets));
-    sq_col_text(st, 8, c->domains, sizeof(c->domains));
-    c->next_ticket_at = sqlite3_column_int64(st, 9);
-    c->created_at = sqlite3_column_int64(st, 10);
+    db_col_text(st, 0, c->appid, sizeof(c->appid));
+    db_col_text(st, 1, c->secret, sizeof(c->secret));
+    db_col_text(st, 2, c->name, sizeof(c->name));
+    db_col_text(st, 3, c->token, sizeof(c->token));
+    db_col_text(st, 4, c->aes_key, sizeof(c->aes_key));
+    db_col_text(st, 5, c->auth_url, sizeof(c->auth_url));
+    db_col_text(st, 6, c->msg_url, sizeof(c->msg_url));
+    db_col_text(st, 7, c->func_sets, sizeof(c->func_sets));
+    db_col_text(st, 8, c->domains, sizeof(c->domains));
+    c->next_ticket_at = db_int64(st, 9);
+    c->created_at = db_int64(st, 10);
 }
 
 int store_component_insert(struct store *s, const struct component *c)
@@ -36,8 +36,8 @@ int store_component_insert(struct store *s, const struct component *c)
 
 int store_component_get(struct store *s, const char *appid, struct component *out)
 {
-    return sq_one_row(
-        s, sq_query(s, "SELECT " COMPONENT_COLS " FROM components WHERE appid = $1", "t", appid),
+    return db_one_row(
+        s, db_query(s, "SELECT " COMPONENT_COLS " FROM components WHERE appid = $1", "t", appid),
         fill_component, out);
 }
 
@@ -46,7 +46,7 @@ struct component_rows {
     void *arg;
 };
 
-static void component_row(sqlite3_stmt *st, void *ctx)
+static void component_row(struct dbst *st, void *ctx)
 {
     struct component_rows *c = ctx;
     struct component row;
@@ -54,22 +54,22 @@ static void component_row(sqlite3_stmt *st, void *ctx)
     c->cb(c->arg, &row);
 }
 
-static int each(struct store *s, sqlite3_stmt *st, store_component_cb cb, void *arg)
+static int each(struct store *s, struct dbst *st, store_component_cb cb, void *arg)
 {
     struct component_rows c = {cb, arg};
-    return sq_each(s, st, 0, component_row, &c);
+    return db_each(s, st, 0, component_row, &c);
 }
 
 int store_component_list(struct store *s, store_component_cb cb, void *arg)
 {
-    return each(s, sq_query(s, "SELECT " COMPONENT_COLS " FROM components ORDER BY created_at", ""),
+    return each(s, db_query(s, "SELECT " COMPONENT_COLS " FROM components ORDER BY created_at", ""),
                 cb, arg);
 }
 
 int store_component_due(struct store *s, int64_t now, int limit, store_component_cb cb, void *arg)
 {
     return each(s,
-                sq_query(s,
+                db_query(s,
                          "SELECT " COMPONENT_COLS " FROM components WHERE next_ticket_at <= $1"
                          " ORDER BY next_ticket_at LIMIT $2",
                          "ii", now, (int64_t)limit),
@@ -90,16 +90,16 @@ int store_component_ticket_insert(struct store *s, const char *appid, const char
                 "ttii", ticket, appid, issued_at, expires_at);
 }
 
-static void fill_i64(sqlite3_stmt *st, void *out)
+static void fill_i64(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 int store_component_ticket_get(struct store *s, const char *appid, const char *ticket,
                                int64_t *expires_at)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT expires_at FROM component_tickets"
                                " WHERE ticket = $1 AND appid = $2",
                                "tt", ticket, appid),
@@ -143,20 +143,20 @@ struct token_row {
     int64_t *expires_at;
 };
 
-static void fill_token(sqlite3_stmt *st, void *out)
+static void fill_token(struct dbst *st, void *out)
 {
     struct token_row *t = out;
-    sq_col_text(st, 0, t->appid, 19);
-    *t->expires_at = sqlite3_column_int64(st, 1);
+    db_col_text(st, 0, t->appid, 19);
+    *t->expires_at = db_int64(st, 1);
 }
 
 int store_component_token_get(struct store *s, const char *token, char appid[19],
                               int64_t *expires_at)
 {
     struct token_row t = {appid, expires_at};
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT appid, expires_at FROM component_tokens WHERE token = $1", "t", token),
+        db_query(s, "SELECT appid, expires_at FROM component_tokens WHERE token = $1", "t", token),
         fill_token, &t);
 }
 
@@ -175,8 +175,8 @@ int store_preauth_insert(struct store *s, const char *appid, const char *code, i
 
 int store_preauth_get(struct store *s, const char *appid, const char *code, int64_t *expires_at)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT expires_at FROM component_preauth"
                                " WHERE code = $1 AND appid = $2 AND used = 0",
                                "tt", code, appid),
@@ -189,7 +189,7 @@ int store_preauth_use(struct store *s, const char *appid, const char *code)
                   "UPDATE component_preauth SET used = 1"
                   " WHERE code = $1 AND appid = $2 AND used = 0",
                   "tt", code, appid);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         rc = ERR_NOT_FOUND;
     return rc;
 }
@@ -198,8 +198,8 @@ int store_preauth_use(struct store *s, const char *appid, const char *code)
 
 int store_account_admin_get(struct store *s, const char *appid, int64_t *user_id)
 {
-    return sq_one_row(
-        s, sq_query(s, "SELECT admin_user_id FROM accounts WHERE appid = $1", "t", appid), fill_i64,
+    return db_one_row(
+        s, db_query(s, "SELECT admin_user_id FROM accounts WHERE appid = $1", "t", appid), fill_i64,
         user_id);
 }
 
@@ -207,7 +207,7 @@ int store_account_admin_set(struct store *s, const char *appid, int64_t user_id)
 {
     int rc =
         EXEC(s, "UPDATE accounts SET admin_user_id = $2 WHERE appid = $1", "ti", appid, user_id);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         rc = ERR_NOT_FOUND;
     return rc;
 }
@@ -217,20 +217,20 @@ struct admin_rows {
     void *arg;
 };
 
-static void admin_row(sqlite3_stmt *st, void *ctx)
+static void admin_row(struct dbst *st, void *ctx)
 {
     struct admin_rows *a = ctx;
     char appid[19], name[128];
-    sq_col_text(st, 0, appid, sizeof(appid));
-    sq_col_text(st, 1, name, sizeof(name));
+    db_col_text(st, 0, appid, sizeof(appid));
+    db_col_text(st, 1, name, sizeof(name));
     a->cb(a->arg, appid, name);
 }
 
 int store_admin_accounts(struct store *s, int64_t user_id, store_admin_account_cb cb, void *arg)
 {
     struct admin_rows a = {cb, arg};
-    return sq_each(s,
-                   sq_query(s,
+    return db_each(s,
+                   db_query(s,
                             "SELECT appid, name FROM accounts WHERE admin_user_id = $1"
                             " ORDER BY created_at, appid",
                             "i", user_id),
@@ -241,14 +241,14 @@ int store_admin_accounts(struct store *s, int64_t user_id, store_admin_account_c
 
 #define AUTH_COLS "component_appid, authorizer_appid, func_sets, refresh_token, auth_time"
 
-static void fill_auth(sqlite3_stmt *st, void *out)
+static void fill_auth(struct dbst *st, void *out)
 {
     struct component_auth *a = out;
-    sq_col_text(st, 0, a->component_appid, sizeof(a->component_appid));
-    sq_col_text(st, 1, a->authorizer_appid, sizeof(a->authorizer_appid));
-    sq_col_text(st, 2, a->func_sets, sizeof(a->func_sets));
-    sq_col_text(st, 3, a->refresh_token, sizeof(a->refresh_token));
-    a->auth_time = sqlite3_column_int64(st, 4);
+    db_col_text(st, 0, a->component_appid, sizeof(a->component_appid));
+    db_col_text(st, 1, a->authorizer_appid, sizeof(a->authorizer_appid));
+    db_col_text(st, 2, a->func_sets, sizeof(a->func_sets));
+    db_col_text(st, 3, a->refresh_token, sizeof(a->refresh_token));
+    a->auth_time = db_int64(st, 4);
 }
 
 struct auth_rows {
@@ -256,7 +256,7 @@ struct auth_rows {
     void *arg;
 };
 
-static void auth_row(sqlite3_stmt *st, void *ctx)
+static void auth_row(struct dbst *st, void *ctx)
 {
     struct auth_rows *rows = ctx;
     struct component_auth a;
@@ -267,8 +267,8 @@ static void auth_row(sqlite3_stmt *st, void *ctx)
 int store_auth_get(struct store *s, const char *component_appid, const char *authorizer_appid,
                    struct component_auth *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT " AUTH_COLS " FROM component_auths"
                                " WHERE component_appid = $1 AND authorizer_appid = $2",
                                "tt", component_appid, authorizer_appid),
@@ -292,7 +292,7 @@ int store_auth_delete(struct store *s, const char *component_appid, const char *
                   "DELETE FROM component_auths WHERE component_appid = $1"
                   " AND authorizer_appid = $2",
                   "tt", component_appid, authorizer_appid);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         rc = ERR_NOT_FOUND;
     return rc;
 }
@@ -301,19 +301,19 @@ int store_auth_list(struct store *s, const char *component_appid, int64_t offset
                     int64_t *total, store_component_auth_cb cb, void *arg)
 {
     int rc =
-        sq_one_row(s,
-                   sq_query(s, "SELECT COUNT(*) FROM component_auths WHERE component_appid = $1",
+        db_one_row(s,
+                   db_query(s, "SELECT COUNT(*) FROM component_auths WHERE component_appid = $1",
                             "t", component_appid),
                    fill_i64, total);
     if (rc != 0)
         return rc;
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "SELECT " AUTH_COLS " FROM component_auths"
                                 " WHERE component_appid = $1 ORDER BY auth_time, authorizer_appid"
                                 " LIMIT $2 OFFSET $3",
                                 "tii", component_appid, limit, offset);
     struct auth_rows rows = {cb, arg};
-    return sq_each(s, st, 0, auth_row, &rows);
+    return db_each(s, st, 0, auth_row, &rows);
 }
 
 int store_auth_code_insert(struct store *s, const char *code, const char *component_appid,
@@ -330,19 +330,19 @@ struct code_row {
     int64_t *expires_at;
 };
 
-static void fill_code(sqlite3_stmt *st, void *out)
+static void fill_code(struct dbst *st, void *out)
 {
     struct code_row *c = out;
-    sq_col_text(st, 0, c->authorizer_appid, 19);
-    *c->expires_at = sqlite3_column_int64(st, 1);
+    db_col_text(st, 0, c->authorizer_appid, 19);
+    *c->expires_at = db_int64(st, 1);
 }
 
 int store_auth_code_take(struct store *s, const char *code, const char *component_appid,
                          char authorizer_appid[19], int64_t *expires_at)
 {
     struct code_row c = {authorizer_appid, expires_at};
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "UPDATE component_auth_codes SET used = 1 WHERE code = $1"
                                " AND component_appid = $2 AND used = 0"
                                " RETURNING authorizer_appid, expires_at",
@@ -374,20 +374,20 @@ struct token_owner {
     int64_t *expires_at;
 };
 
-static void fill_token_owner(sqlite3_stmt *st, void *out)
+static void fill_token_owner(struct dbst *st, void *out)
 {
     struct token_owner *o = out;
-    sq_col_text(st, 0, o->component, 19);
-    sq_col_text(st, 1, o->authorizer, 19);
-    *o->expires_at = sqlite3_column_int64(st, 2);
+    db_col_text(st, 0, o->component, 19);
+    db_col_text(st, 1, o->authorizer, 19);
+    *o->expires_at = db_int64(st, 2);
 }
 
 int store_authorizer_token_get(struct store *s, const char *token, char component_appid[19],
                                char authorizer_appid[19], int64_t *expires_at)
 {
     struct token_owner o = {component_appid, authorizer_appid, expires_at};
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT component_appid, authorizer_appid, expires_at"
                                " FROM authorizer_tokens WHERE token = $1",
                                "t", token),
@@ -408,18 +408,18 @@ struct opt_row {
     size_t cap;
 };
 
-static void fill_opt(sqlite3_stmt *st, void *out)
+static void fill_opt(struct dbst *st, void *out)
 {
     struct opt_row *o = out;
-    sq_col_text(st, 0, o->out, o->cap);
+    db_col_text(st, 0, o->out, o->cap);
 }
 
 int store_authorizer_option_get(struct store *s, const char *appid, const char *name, char *out,
                                 size_t cap)
 {
     struct opt_row o = {out, cap};
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT value FROM authorizer_options"
                                " WHERE appid = $1 AND name = $2",
                                "tt", appid, name),
@@ -438,10 +438,10 @@ int store_authorizer_option_put(struct store *s, const char *appid, const char *
 int store_auth_list_authorizer(struct store *s, const char *authorizer_appid,
                                store_component_auth_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "SELECT " AUTH_COLS " FROM component_auths"
                                 " WHERE authorizer_appid = $1 ORDER BY auth_time, component_appid",
                                 "t", authorizer_appid);
     struct auth_rows rows = {cb, arg};
-    return sq_each(s, st, 0, auth_row, &rows);
+    return db_each(s, st, 0, auth_row, &rows);
 }

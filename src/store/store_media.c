@@ -1,8 +1,8 @@
 /*
- * sqlite_media: the SQL of store_media.h. Nothing here touches files.
+ * store_media: the SQL of store_media.h. Nothing here touches files.
  */
 #include "store_media.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "../util/err.h"
 
 #include <string.h>
@@ -11,25 +11,25 @@
     "id, media_id, appid, type, grp, permanent, filename, ctype, size, pub_id, title," \
     " description, ref_id, created_at, update_time, expires_at"
 
-static void fill_media(sqlite3_stmt *st, void *out)
+static void fill_media(struct dbst *st, void *out)
 {
     struct media_rec *m = out;
-    m->id = sqlite3_column_int64(st, 0);
-    sq_col_text(st, 1, m->media_id, sizeof(m->media_id));
-    sq_col_text(st, 2, m->appid, sizeof(m->appid));
-    sq_col_text(st, 3, m->type, sizeof(m->type));
-    sq_col_text(st, 4, m->grp, sizeof(m->grp));
-    m->permanent = sqlite3_column_int(st, 5);
-    sq_col_text(st, 6, m->filename, sizeof(m->filename));
-    sq_col_text(st, 7, m->ctype, sizeof(m->ctype));
-    m->size = sqlite3_column_int64(st, 8);
-    sq_col_text(st, 9, m->pub_id, sizeof(m->pub_id));
-    sq_col_text(st, 10, m->title, sizeof(m->title));
-    sq_col_text(st, 11, m->description, sizeof(m->description));
-    sq_col_text(st, 12, m->ref_id, sizeof(m->ref_id));
-    m->created_at = sqlite3_column_int64(st, 13);
-    m->update_time = sqlite3_column_int64(st, 14);
-    m->expires_at = sqlite3_column_int64(st, 15);
+    m->id = db_int64(st, 0);
+    db_col_text(st, 1, m->media_id, sizeof(m->media_id));
+    db_col_text(st, 2, m->appid, sizeof(m->appid));
+    db_col_text(st, 3, m->type, sizeof(m->type));
+    db_col_text(st, 4, m->grp, sizeof(m->grp));
+    m->permanent = db_int(st, 5);
+    db_col_text(st, 6, m->filename, sizeof(m->filename));
+    db_col_text(st, 7, m->ctype, sizeof(m->ctype));
+    m->size = db_int64(st, 8);
+    db_col_text(st, 9, m->pub_id, sizeof(m->pub_id));
+    db_col_text(st, 10, m->title, sizeof(m->title));
+    db_col_text(st, 11, m->description, sizeof(m->description));
+    db_col_text(st, 12, m->ref_id, sizeof(m->ref_id));
+    m->created_at = db_int64(st, 13);
+    m->update_time = db_int64(st, 14);
+    m->expires_at = db_int64(st, 15);
 }
 
 int store_media_insert(struct store *s, const struct media_rec *m, const char *content)
@@ -46,9 +46,9 @@ int store_media_insert(struct store *s, const struct media_rec *m, const char *c
 
 int store_media_get(struct store *s, const char *appid, const char *media_id, struct media_rec *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT " MEDIA_COLS " FROM media WHERE media_id = $1 AND appid = $2", "tt",
+        db_query(s, "SELECT " MEDIA_COLS " FROM media WHERE media_id = $1 AND appid = $2", "tt",
                  media_id, appid),
         fill_media, out);
 }
@@ -57,23 +57,23 @@ int store_media_get_pub(struct store *s, const char *pub_id, struct media_rec *o
 {
     if (!pub_id[0])
         return ERR_NOT_FOUND;
-    return sq_one_row(
-        s, sq_query(s, "SELECT " MEDIA_COLS " FROM media WHERE pub_id = $1", "t", pub_id),
+    return db_one_row(
+        s, db_query(s, "SELECT " MEDIA_COLS " FROM media WHERE pub_id = $1", "t", pub_id),
         fill_media, out);
 }
 
-static void fill_content(sqlite3_stmt *st, void *out)
+static void fill_content(struct dbst *st, void *out)
 {
     struct buf *b = out;
-    const void *p = sqlite3_column_text(st, 0);
-    buf_append(b, p ? p : "", (size_t)sqlite3_column_bytes(st, 0));
+    const void *p = db_text(st, 0);
+    buf_append(b, p ? p : "", (size_t)db_bytes(st, 0));
 }
 
 int store_media_content(struct store *s, const char *appid, const char *media_id, struct buf *out)
 {
     buf_reset(out);
-    return sq_one_row(s,
-                      sq_query(s, "SELECT content FROM media WHERE media_id = $1 AND appid = $2",
+    return db_one_row(s,
+                      db_query(s, "SELECT content FROM media WHERE media_id = $1 AND appid = $2",
                                "tt", media_id, appid),
                       fill_content, out);
 }
@@ -85,7 +85,7 @@ int store_media_set_content(struct store *s, const char *appid, const char *medi
                   "UPDATE media SET content = $3, update_time = $4"
                   " WHERE media_id = $1 AND appid = $2",
                   "ttti", media_id, appid, content, now);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         return ERR_NOT_FOUND;
     return rc;
 }
@@ -93,21 +93,21 @@ int store_media_set_content(struct store *s, const char *appid, const char *medi
 int store_media_delete(struct store *s, const char *appid, const char *media_id)
 {
     int rc = EXEC(s, "DELETE FROM media WHERE media_id = $1 AND appid = $2", "tt", media_id, appid);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         return ERR_NOT_FOUND;
     return rc;
 }
 
-static void fill_count(sqlite3_stmt *st, void *out)
+static void fill_count(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 int store_media_count(struct store *s, const char *appid, const char *grp, int64_t *out)
 {
     *out = 0;
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT COUNT(*) FROM media"
                                " WHERE appid = $1 AND permanent = 1 AND grp = $2",
                                "tt", appid, grp),
@@ -118,23 +118,23 @@ struct media_rows {
     int content_col; /* 0: none */
     store_media_cb cb;
     void *arg;
-    void (*fill)(sqlite3_stmt *st, void *m);
+    void (*fill)(struct dbst *st, void *m);
 };
 
-static void media_row(sqlite3_stmt *st, void *ctx)
+static void media_row(struct dbst *st, void *ctx)
 {
     struct media_rows *rows = ctx;
     struct media_rec m;
     rows->fill(st, &m);
     rows->cb(rows->arg, &m,
-             rows->content_col ? (const char *)sqlite3_column_text(st, rows->content_col) : NULL);
+             rows->content_col ? db_text(st, rows->content_col) : NULL);
 }
 
-static int each_row(struct store *s, sqlite3_stmt *st, int content_col, store_media_cb cb,
+static int each_row(struct store *s, struct dbst *st, int content_col, store_media_cb cb,
                     void *arg)
 {
     struct media_rows rows = {content_col, cb, arg, fill_media};
-    return sq_each(s, st, 0, media_row, &rows);
+    return db_each(s, st, 0, media_row, &rows);
 }
 
 int store_media_list(struct store *s, const char *appid, const char *grp, int64_t offset,
@@ -142,14 +142,14 @@ int store_media_list(struct store *s, const char *appid, const char *grp, int64_
 {
     if (with_content)
         return each_row(s,
-                        sq_query(s,
+                        db_query(s,
                                  "SELECT " MEDIA_COLS ", content FROM media"
                                  " WHERE appid = $1 AND permanent = 1 AND grp = $2"
                                  " ORDER BY update_time DESC, id DESC LIMIT $3 OFFSET $4",
                                  "ttii", appid, grp, count, offset),
                         16, cb, arg);
     return each_row(s,
-                    sq_query(s,
+                    db_query(s,
                              "SELECT " MEDIA_COLS " FROM media"
                              " WHERE appid = $1 AND permanent = 1 AND grp = $2"
                              " ORDER BY update_time DESC, id DESC LIMIT $3 OFFSET $4",
@@ -157,21 +157,21 @@ int store_media_list(struct store *s, const char *appid, const char *grp, int64_
                     0, cb, arg);
 }
 
-static void fill_purged(sqlite3_stmt *st, void *out)
+static void fill_purged(struct dbst *st, void *out)
 {
     struct media_rec *m = out;
     memset(m, 0, sizeof(*m));
-    sq_col_text(st, 0, m->appid, sizeof(m->appid));
-    sq_col_text(st, 1, m->media_id, sizeof(m->media_id));
+    db_col_text(st, 0, m->appid, sizeof(m->appid));
+    db_col_text(st, 1, m->media_id, sizeof(m->media_id));
 }
 
 int store_media_purge(struct store *s, int64_t now, int64_t limit, store_media_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "DELETE FROM media WHERE id IN (SELECT id FROM media"
                                 " WHERE permanent = 0 AND expires_at <= $1 LIMIT $2)"
                                 " RETURNING appid, media_id",
                                 "ii", now, limit);
     struct media_rows rows = {0, cb, arg, fill_purged};
-    return sq_each(s, st, 0, media_row, &rows);
+    return db_each(s, st, 0, media_row, &rows);
 }

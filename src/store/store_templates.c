@@ -1,28 +1,28 @@
 /*
- * sqlite_templates: the SQL of store_templates.h on the SQLite backend. Templates are listed
+ * store_templates: the SQL of store_templates.h. Templates are listed
  * by the index templates_account(appid, id), so in the order they were added.
  */
 #include "store_templates.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "../util/err.h"
 
 #include <string.h>
 
 /* ------------------------------------------------------------------ industries */
 
-static void fill_industry(sqlite3_stmt *st, void *out)
+static void fill_industry(struct dbst *st, void *out)
 {
     struct industry_row *r = out;
-    sq_col_text(st, 0, r->appid, sizeof(r->appid));
-    r->id1 = sqlite3_column_int64(st, 1);
-    r->id2 = sqlite3_column_int64(st, 2);
-    r->set_at = sqlite3_column_int64(st, 3);
+    db_col_text(st, 0, r->appid, sizeof(r->appid));
+    r->id1 = db_int64(st, 1);
+    r->id2 = db_int64(st, 2);
+    r->set_at = db_int64(st, 3);
 }
 
 int store_industry_get(struct store *s, const char *appid, struct industry_row *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT appid, industry_id1, industry_id2, set_at"
                                " FROM template_industries WHERE appid = $1",
                                "t", appid),
@@ -44,23 +44,23 @@ int store_industry_put(struct store *s, const struct industry_row *r)
 #define TPL_COLS \
     "template_id, appid, short_id, keywords, industry_id, title, content, example, created_at"
 
-static const char *col_str(sqlite3_stmt *st, int i)
+static const char *col_str(struct dbst *st, int i)
 {
-    const unsigned char *v = sqlite3_column_text(st, i);
+    const char *v = db_text(st, i);
     return v ? (const char *)v : "";
 }
 
-static void fill_template(sqlite3_stmt *st, struct template_row *t)
+static void fill_template(struct dbst *st, struct template_row *t)
 {
-    sq_col_text(st, 0, t->template_id, sizeof(t->template_id));
-    sq_col_text(st, 1, t->appid, sizeof(t->appid));
-    sq_col_text(st, 2, t->short_id, sizeof(t->short_id));
+    db_col_text(st, 0, t->template_id, sizeof(t->template_id));
+    db_col_text(st, 1, t->appid, sizeof(t->appid));
+    db_col_text(st, 2, t->short_id, sizeof(t->short_id));
     t->keywords = col_str(st, 3);
-    t->industry_id = sqlite3_column_int64(st, 4);
-    sq_col_text(st, 5, t->title, sizeof(t->title));
+    t->industry_id = db_int64(st, 4);
+    db_col_text(st, 5, t->title, sizeof(t->title));
     t->content = col_str(st, 6);
     t->example = col_str(st, 7);
-    t->created_at = sqlite3_column_int64(st, 8);
+    t->created_at = db_int64(st, 8);
 }
 
 struct each_template_ctx {
@@ -68,7 +68,7 @@ struct each_template_ctx {
     void *arg;
 };
 
-static void each_template_row(sqlite3_stmt *st, void *ctx)
+static void each_template_row(struct dbst *st, void *ctx)
 {
     struct each_template_ctx *c = ctx;
     struct template_row v;
@@ -78,11 +78,11 @@ static void each_template_row(sqlite3_stmt *st, void *ctx)
 }
 
 /* steps st to its end, handing each row to cb; `one`: ERR_NOT_FOUND when there is no row */
-static int each_template(struct store *s, sqlite3_stmt *st, int one, store_template_cb cb,
+static int each_template(struct store *s, struct dbst *st, int one, store_template_cb cb,
                          void *arg)
 {
     struct each_template_ctx c = {cb, arg};
-    return sq_each(s, st, one, each_template_row, &c);
+    return db_each(s, st, one, each_template_row, &c);
 }
 
 int store_template_insert(struct store *s, const struct template_row *t)
@@ -96,7 +96,7 @@ int store_template_get(struct store *s, const char *appid, const char *template_
                        store_template_cb cb, void *arg)
 {
     return each_template(s,
-                         sq_query(s,
+                         db_query(s,
                                   "SELECT " TPL_COLS " FROM templates"
                                   " WHERE template_id = $2 AND appid = $1",
                                   "tt", appid, template_id),
@@ -107,7 +107,7 @@ int store_template_find(struct store *s, const char *appid, const char *short_id
                         const char *keywords, store_template_cb cb, void *arg)
 {
     return each_template(s,
-                         sq_query(s,
+                         db_query(s,
                                   "SELECT " TPL_COLS " FROM templates WHERE appid = $1"
                                   " AND short_id = $2 AND keywords = $3 ORDER BY id LIMIT 1",
                                   "ttt", appid, short_id, keywords),
@@ -118,19 +118,19 @@ int store_template_list(struct store *s, const char *appid, store_template_cb cb
 {
     return each_template(
         s,
-        sq_query(s, "SELECT " TPL_COLS " FROM templates WHERE appid = $1 ORDER BY id", "t", appid),
+        db_query(s, "SELECT " TPL_COLS " FROM templates WHERE appid = $1 ORDER BY id", "t", appid),
         0, cb, arg);
 }
 
-static void fill_i64(sqlite3_stmt *st, void *out)
+static void fill_i64(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 int store_template_count(struct store *s, const char *appid, int64_t *out)
 {
     *out = 0;
-    return sq_one_row(s, sq_query(s, "SELECT COUNT(*) FROM templates WHERE appid = $1", "t", appid),
+    return db_one_row(s, db_query(s, "SELECT COUNT(*) FROM templates WHERE appid = $1", "t", appid),
                       fill_i64, out);
 }
 
@@ -138,7 +138,7 @@ int store_template_delete(struct store *s, const char *appid, const char *templa
 {
     int rc = EXEC(s, "DELETE FROM templates WHERE template_id = $2 AND appid = $1", "tt", appid,
                   template_id);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         return ERR_NOT_FOUND;
     return rc;
 }
@@ -157,8 +157,8 @@ int store_template_delete_other_industries(struct store *s, const char *appid, i
 int store_template_sent(struct store *s, const char *appid, const char *openid,
                         const char *client_msg_id, int64_t since, int64_t *msgid)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT msgid FROM template_sends WHERE appid = $1"
                                " AND openid = $2 AND client_msg_id = $3 AND created_at >= $4",
                                "ttti", appid, openid, client_msg_id, since),

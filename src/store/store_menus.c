@@ -1,10 +1,10 @@
 /*
- * sqlite_menus: the SQLite side of store_menus.h. An account's default menu is its row of
+ * store_menus: the SQL of store_menus.h. An account's default menu is its row of
  * menu_defaults; its conditional menus are rows of menus, found by the index
  * menus_account(appid, conditional, menuid), read backwards for newest first.
  */
 #include "store_menus.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "../util/err.h"
 
 #include <string.h>
@@ -13,22 +13,22 @@
 /* the same columns from menu_defaults, which has no match rule */
 #define DEFAULT_COLS "menuid, appid, 0, -1, 0, buttons, domains, created_at"
 
-static const char *col_str(sqlite3_stmt *st, int i)
+static const char *col_str(struct dbst *st, int i)
 {
-    const unsigned char *v = sqlite3_column_text(st, i);
+    const char *v = db_text(st, i);
     return v ? (const char *)v : "";
 }
 
-static void fill_menu(sqlite3_stmt *st, struct menu_row *m)
+static void fill_menu(struct dbst *st, struct menu_row *m)
 {
-    m->menuid = sqlite3_column_int64(st, 0);
-    sq_col_text(st, 1, m->appid, sizeof(m->appid));
-    m->conditional = sqlite3_column_int(st, 2);
-    m->tag_id = sqlite3_column_int64(st, 3);
-    m->platform = sqlite3_column_int(st, 4);
+    m->menuid = db_int64(st, 0);
+    db_col_text(st, 1, m->appid, sizeof(m->appid));
+    m->conditional = db_int(st, 2);
+    m->tag_id = db_int64(st, 3);
+    m->platform = db_int(st, 4);
     m->buttons = col_str(st, 5);
     m->domains = col_str(st, 6);
-    m->created_at = sqlite3_column_int64(st, 7);
+    m->created_at = db_int64(st, 7);
 }
 
 struct each_menu_ctx {
@@ -36,7 +36,7 @@ struct each_menu_ctx {
     void *arg;
 };
 
-static void each_menu_row(sqlite3_stmt *st, void *ctx)
+static void each_menu_row(struct dbst *st, void *ctx)
 {
     struct each_menu_ctx *c = ctx;
     struct menu_row v;
@@ -46,10 +46,10 @@ static void each_menu_row(sqlite3_stmt *st, void *ctx)
 }
 
 /* steps st to its end, handing each row to cb; `one`: ERR_NOT_FOUND when there is no row */
-static int each_menu(struct store *s, sqlite3_stmt *st, int one, store_menu_cb cb, void *arg)
+static int each_menu(struct store *s, struct dbst *st, int one, store_menu_cb cb, void *arg)
 {
     struct each_menu_ctx c = {cb, arg};
-    return sq_each(s, st, one, each_menu_row, &c);
+    return db_each(s, st, one, each_menu_row, &c);
 }
 
 int store_menu_insert(struct store *s, const struct menu_row *m)
@@ -69,14 +69,14 @@ int store_menu_insert(struct store *s, const struct menu_row *m)
 int store_menu_default(struct store *s, const char *appid, store_menu_cb cb, void *arg)
 {
     return each_menu(
-        s, sq_query(s, "SELECT " DEFAULT_COLS " FROM menu_defaults WHERE appid = $1", "t", appid),
+        s, db_query(s, "SELECT " DEFAULT_COLS " FROM menu_defaults WHERE appid = $1", "t", appid),
         1, cb, arg);
 }
 
 int store_menu_conditionals(struct store *s, const char *appid, store_menu_cb cb, void *arg)
 {
     return each_menu(s,
-                     sq_query(s,
+                     db_query(s,
                               "SELECT " MENU_COLS " FROM menus WHERE appid = $1"
                               " AND conditional = 1 ORDER BY menuid DESC",
                               "t", appid),
@@ -87,7 +87,7 @@ int store_menu_match(struct store *s, const char *appid, int64_t tag_id, int pla
                      store_menu_cb cb, void *arg)
 {
     return each_menu(s,
-                     sq_query(s,
+                     db_query(s,
                               "SELECT " MENU_COLS " FROM menus WHERE appid = $1"
                               " AND conditional = 1 AND (tag_id = -1 OR tag_id = $2)"
                               " AND (platform = 0 OR $3 = 0 OR platform = $3)"
@@ -106,33 +106,33 @@ int store_menu_delete_conditional(struct store *s, const char *appid, int64_t me
 {
     int rc = EXEC(s, "DELETE FROM menus WHERE menuid = $2 AND appid = $1 AND conditional = 1", "ti",
                   appid, menuid);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         return ERR_NOT_FOUND;
     return rc;
 }
 
-static void fill_none(sqlite3_stmt *st, void *out)
+static void fill_none(struct dbst *st, void *out)
 {
     (void)st;
     (void)out;
 }
 
-static void fill_i64(sqlite3_stmt *st, void *out)
+static void fill_i64(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 int store_menu_tag_exists(struct store *s, const char *appid, int64_t tag_id)
 {
-    return sq_one_row(
-        s, sq_query(s, "SELECT 1 FROM tags WHERE appid = $1 AND id = $2", "ti", appid, tag_id),
+    return db_one_row(
+        s, db_query(s, "SELECT 1 FROM tags WHERE appid = $1 AND id = $2", "ti", appid, tag_id),
         fill_none, NULL);
 }
 
 int store_menu_last_tag(struct store *s, const char *appid, const char *openid, int64_t *tag_id)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT tag_id FROM follower_tags WHERE appid = $1 AND openid = $2"
                                " ORDER BY tagged_at DESC, tag_id DESC LIMIT 1",
                                "tt", appid, openid),
@@ -142,8 +142,8 @@ int store_menu_last_tag(struct store *s, const char *appid, const char *openid, 
 int store_menu_max_id(struct store *s, int64_t *out)
 {
     *out = 0;
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT COALESCE(MAX(menuid), 0) FROM (SELECT menuid FROM menus"
                                " UNION ALL SELECT menuid FROM menu_defaults) AS ids",
                                ""),

@@ -1,10 +1,9 @@
 /*
- * store_sqlite: the SQLite backend of store.h (WAL, synchronous=NORMAL: a commit survives
- * a killed process). Statements are prepared once per connection and cached by their SQL
- * text's address. Parameters are written $1..$N and bound by name, the PostgreSQL way.
+ * store_base: meta, accounts, users, tokens, counters, sessions, OAuth and QR logins
+ * (store.h), on either engine through the driver interface of db.h.
  */
 #include "store.h"
-#include "sqlite_int.h"
+#include "db.h"
 #include "migrations.h"
 #include "../util/err.h"
 #include "../util/log.h"
@@ -12,134 +11,20 @@
 #include "../core/clock.h"
 
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static int raw_exec(struct store *s, const char *sql)
-{
-    char *err = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        log_error("store", "exec failed: %s", err ? err : "?");
-        sqlite3_free(err);
-        return ERR_SYSTEM;
-    }
-    return 0;
-}
-
-/* ------------------------------------------------------------------ open, migrate */
-
-int store_schema_version(struct store *s)
-{
-    sqlite3_stmt *st = NULL;
-    int v = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT version FROM schema_version", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int migrate(struct store *s)
-{
-    if (raw_exec(s, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
-                    "INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS"
-                    " (SELECT 1 FROM schema_version);") != 0)
-        return ERR_SYSTEM;
-    for (int v = store_schema_version(s); v < store_migration_count; v++) {
-        char bump[80];
-        snprintf(bump, sizeof(bump), "UPDATE schema_version SET version = %d;", v + 1);
-        if (raw_exec(s, "BEGIN IMMEDIATE") != 0)
-            return ERR_SYSTEM;
-        if (raw_exec(s, store_migrations[v]) != 0 || raw_exec(s, bump) != 0) {
-            raw_exec(s, "ROLLBACK");
-            return ERR_SYSTEM;
-        }
-        if (raw_exec(s, "COMMIT") != 0)
-            return ERR_SYSTEM;
-        log_info("store", "schema migrated to version %d", v + 1);
-    }
-    return 0;
-}
-
-int store_open(const char *dir, struct store **out)
-{
-    char path[4096];
-    *out = NULL;
-    if (strcmp(dir, ":memory:") == 0) {
-        snprintf(path, sizeof(path), ":memory:");
-    } else {
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            log_error("store", "cannot create data directory '%s'", dir);
-            return ERR_SYSTEM;
-        }
-        snprintf(path, sizeof(path), "%s/lianjie.db", dir);
-    }
-    sq_global_init();
-    struct store *s = xcalloc(1, sizeof(*s));
-    if (sqlite3_open_v2(path, &s->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        log_error("store", "cannot open '%s': %s", path, sqlite3_errmsg(s->db));
-        store_close(s);
-        return ERR_SYSTEM;
-    }
-    sqlite3_busy_timeout(s->db, 10000);
-    /* mmap for reads: pages come from the OS page cache without a read() per page */
-    if (raw_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                    " PRAGMA foreign_keys=ON; PRAGMA mmap_size=1073741824;"
-                    " PRAGMA cache_size=-32768;") != 0 ||
-        migrate(s) != 0) {
-        store_close(s);
-        return ERR_SYSTEM;
-    }
-    *out = s;
-    return 0;
-}
-
-void store_close(struct store *s)
-{
-    if (!s)
-        return;
-    for (int i = 0; i < STMT_SLOTS; i++)
-        if (s->stmts[i])
-            sqlite3_finalize(s->stmts[i]);
-    sqlite3_close(s->db);
-    free(s);
-}
-
-int64_t store_busy_ns(struct store *s)
-{
-    return s->busy_ns;
-}
-
-/* ------------------------------------------------------------------ transactions */
-
-#define TX(name, sql)                          \
-    int name(struct store *s)                  \
-    {                                          \
-        static const char q[] = sql;           \
-        return sq_exec_stmt(s, sq_stmt(s, q)); \
-    }
-TX(store_begin, "BEGIN IMMEDIATE")
-TX(store_commit, "COMMIT")
-TX(store_rollback, "ROLLBACK")
-TX(store_savepoint, "SAVEPOINT job")
-TX(store_savepoint_release, "RELEASE job")
-TX(store_savepoint_rollback, "ROLLBACK TO job")
-
 /* ------------------------------------------------------------------ meta */
 
-static void fill_meta(sqlite3_stmt *st, void *out)
+static void fill_meta(struct dbst *st, void *out)
 {
     struct {
         char *p;
         size_t cap;
     } *o = out;
-    sq_col_text(st, 0, o->p, o->cap);
+    db_col_text(st, 0, o->p, o->cap);
 }
 
 int store_meta_get(struct store *s, const char *key, char *out, size_t cap)
@@ -148,7 +33,7 @@ int store_meta_get(struct store *s, const char *key, char *out, size_t cap)
         char *p;
         size_t cap;
     } o = {out, cap};
-    return sq_one_row(s, sq_query(s, "SELECT value FROM meta WHERE key = $1", "t", key), fill_meta,
+    return db_one_row(s, db_query(s, "SELECT value FROM meta WHERE key = $1", "t", key), fill_meta,
                       &o);
 }
 
@@ -162,12 +47,12 @@ int store_meta_put(struct store *s, const char *key, const char *value)
 
 /* ------------------------------------------------------------------ open-platform accounts */
 
-static void fill_open(sqlite3_stmt *st, void *out)
+static void fill_open(struct dbst *st, void *out)
 {
     struct open_account *o = out;
-    sq_col_text(st, 0, o->appid, sizeof(o->appid));
-    sq_col_text(st, 1, o->name, sizeof(o->name));
-    o->created_at = sqlite3_column_int64(st, 2);
+    db_col_text(st, 0, o->appid, sizeof(o->appid));
+    db_col_text(st, 1, o->name, sizeof(o->name));
+    o->created_at = db_int64(st, 2);
 }
 
 int store_open_account_insert(struct store *s, const struct open_account *o)
@@ -178,8 +63,8 @@ int store_open_account_insert(struct store *s, const struct open_account *o)
 
 int store_open_account_get(struct store *s, const char *appid, struct open_account *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT appid, name, created_at FROM open_accounts WHERE appid = $1",
                                "t", appid),
                       fill_open, out);
@@ -187,12 +72,12 @@ int store_open_account_get(struct store *s, const char *appid, struct open_accou
 
 int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(
+    struct dbst *st = db_query(
         s, "SELECT appid, name, created_at FROM open_accounts ORDER BY created_at, appid", "");
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct open_account o;
         fill_open(st, &o);
         cb(arg, &o);
@@ -206,25 +91,25 @@ int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg
     "appid, secret, original_id, name, type, verified, avatar, open_appid, server_url," \
     " server_token, aes_key, msg_mode, ip_whitelist, created_at, oauth_domain, location_report"
 
-static void fill_account(sqlite3_stmt *st, void *out)
+static void fill_account(struct dbst *st, void *out)
 {
     struct account *a = out;
-    sq_col_text(st, 0, a->appid, sizeof(a->appid));
-    sq_col_text(st, 1, a->secret, sizeof(a->secret));
-    sq_col_text(st, 2, a->original_id, sizeof(a->original_id));
-    sq_col_text(st, 3, a->name, sizeof(a->name));
-    sq_col_text(st, 4, a->type, sizeof(a->type));
-    a->verified = sqlite3_column_int(st, 5);
-    sq_col_text(st, 6, a->avatar, sizeof(a->avatar));
-    sq_col_text(st, 7, a->open_appid, sizeof(a->open_appid));
-    sq_col_text(st, 8, a->server_url, sizeof(a->server_url));
-    sq_col_text(st, 9, a->server_token, sizeof(a->server_token));
-    sq_col_text(st, 10, a->aes_key, sizeof(a->aes_key));
-    sq_col_text(st, 11, a->msg_mode, sizeof(a->msg_mode));
-    sq_col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
-    a->created_at = sqlite3_column_int64(st, 13);
-    sq_col_text(st, 14, a->oauth_domain, sizeof(a->oauth_domain));
-    a->location_report = sqlite3_column_int(st, 15);
+    db_col_text(st, 0, a->appid, sizeof(a->appid));
+    db_col_text(st, 1, a->secret, sizeof(a->secret));
+    db_col_text(st, 2, a->original_id, sizeof(a->original_id));
+    db_col_text(st, 3, a->name, sizeof(a->name));
+    db_col_text(st, 4, a->type, sizeof(a->type));
+    a->verified = db_int(st, 5);
+    db_col_text(st, 6, a->avatar, sizeof(a->avatar));
+    db_col_text(st, 7, a->open_appid, sizeof(a->open_appid));
+    db_col_text(st, 8, a->server_url, sizeof(a->server_url));
+    db_col_text(st, 9, a->server_token, sizeof(a->server_token));
+    db_col_text(st, 10, a->aes_key, sizeof(a->aes_key));
+    db_col_text(st, 11, a->msg_mode, sizeof(a->msg_mode));
+    db_col_text(st, 12, a->ip_whitelist, sizeof(a->ip_whitelist));
+    a->created_at = db_int64(st, 13);
+    db_col_text(st, 14, a->oauth_domain, sizeof(a->oauth_domain));
+    a->location_report = db_int(st, 15);
 }
 
 int store_account_insert(struct store *s, const struct account *a)
@@ -240,19 +125,19 @@ int store_account_insert(struct store *s, const struct account *a)
 
 int store_account_get(struct store *s, const char *appid, struct account *out)
 {
-    return sq_one_row(
-        s, sq_query(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE appid = $1", "t", appid),
+    return db_one_row(
+        s, db_query(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE appid = $1", "t", appid),
         fill_account, out);
 }
 
 int store_account_list(struct store *s, store_account_cb cb, void *arg)
 {
-    sqlite3_stmt *st =
-        sq_query(s, "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, appid", "");
+    struct dbst *st =
+        db_query(s, "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, appid", "");
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct account a;
         fill_account(st, &a);
         cb(arg, &a);
@@ -270,7 +155,7 @@ int store_account_update(struct store *s, const struct account *a)
                   "ttttitttttttti", a->appid, a->secret, a->name, a->type, (int64_t)a->verified,
                   a->avatar, a->open_appid, a->server_url, a->server_token, a->aes_key, a->msg_mode,
                   a->ip_whitelist, a->oauth_domain, (int64_t)a->location_report);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         return ERR_NOT_FOUND;
     return rc;
 }
@@ -281,31 +166,31 @@ int store_account_update(struct store *s, const struct account *a)
     "id, username, password_hash, nickname, avatar, sex, language, country, province, city," \
     " created_at"
 
-static void fill_user(sqlite3_stmt *st, void *out)
+static void fill_user(struct dbst *st, void *out)
 {
     struct user *u = out;
-    u->id = sqlite3_column_int64(st, 0);
-    sq_col_text(st, 1, u->username, sizeof(u->username));
-    sq_col_text(st, 2, u->password_hash, sizeof(u->password_hash));
-    sq_col_text(st, 3, u->nickname, sizeof(u->nickname));
-    sq_col_text(st, 4, u->avatar, sizeof(u->avatar));
-    u->sex = sqlite3_column_int(st, 5);
-    sq_col_text(st, 6, u->language, sizeof(u->language));
-    sq_col_text(st, 7, u->country, sizeof(u->country));
-    sq_col_text(st, 8, u->province, sizeof(u->province));
-    sq_col_text(st, 9, u->city, sizeof(u->city));
-    u->created_at = sqlite3_column_int64(st, 10);
+    u->id = db_int64(st, 0);
+    db_col_text(st, 1, u->username, sizeof(u->username));
+    db_col_text(st, 2, u->password_hash, sizeof(u->password_hash));
+    db_col_text(st, 3, u->nickname, sizeof(u->nickname));
+    db_col_text(st, 4, u->avatar, sizeof(u->avatar));
+    u->sex = db_int(st, 5);
+    db_col_text(st, 6, u->language, sizeof(u->language));
+    db_col_text(st, 7, u->country, sizeof(u->country));
+    db_col_text(st, 8, u->province, sizeof(u->province));
+    db_col_text(st, 9, u->city, sizeof(u->city));
+    u->created_at = db_int64(st, 10);
 }
 
-static void fill_id(sqlite3_stmt *st, void *out)
+static void fill_id(struct dbst *st, void *out)
 {
-    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    *(int64_t *)out = db_int64(st, 0);
 }
 
 int store_user_insert(struct store *s, struct user *u)
 {
-    return sq_insert_id(s,
-                        sq_query(s,
+    return db_insert_id(s,
+                        db_query(s,
                                  "INSERT INTO users(username, password_hash, nickname, avatar, sex,"
                                  " language, country, province, city, created_at)"
                                  " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -317,24 +202,24 @@ int store_user_insert(struct store *s, struct user *u)
 
 int store_user_get(struct store *s, int64_t id, struct user *out)
 {
-    return sq_one_row(s, sq_query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id),
+    return db_one_row(s, db_query(s, "SELECT " USER_COLS " FROM users WHERE id = $1", "i", id),
                       fill_user, out);
 }
 
 int store_user_get_by_name(struct store *s, const char *username, struct user *out)
 {
-    return sq_one_row(
-        s, sq_query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
+    return db_one_row(
+        s, db_query(s, "SELECT " USER_COLS " FROM users WHERE username = $1", "t", username),
         fill_user, out);
 }
 
 int store_user_list(struct store *s, store_user_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(s, "SELECT " USER_COLS " FROM users ORDER BY id", "");
+    struct dbst *st = db_query(s, "SELECT " USER_COLS " FROM users ORDER BY id", "");
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct user u;
         fill_user(st, &u);
         cb(arg, &u);
@@ -345,29 +230,29 @@ int store_user_list(struct store *s, store_user_cb cb, void *arg)
 int store_user_set_password(struct store *s, int64_t id, const char *password_hash)
 {
     int rc = EXEC(s, "UPDATE users SET password_hash = $2 WHERE id = $1", "it", id, password_hash);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
+    if (rc == 0 && db_changes(s) == 0)
         return ERR_NOT_FOUND;
     return rc;
 }
 
 int store_user_count(struct store *s, int64_t *out)
 {
-    return sq_one_row(s, sq_query(s, "SELECT COUNT(*) FROM users", ""), fill_id, out);
+    return db_one_row(s, db_query(s, "SELECT COUNT(*) FROM users", ""), fill_id, out);
 }
 
 /* ------------------------------------------------------------------ access tokens */
 
 #define TOKEN_COLS "token, appid, kind, superseded, issued_at, expires_at"
 
-static void fill_token(sqlite3_stmt *st, void *out)
+static void fill_token(struct dbst *st, void *out)
 {
     struct token_rec *t = out;
-    sq_col_text(st, 0, t->token, sizeof(t->token));
-    sq_col_text(st, 1, t->appid, sizeof(t->appid));
-    t->kind = sqlite3_column_int(st, 2);
-    t->superseded = sqlite3_column_int(st, 3);
-    t->issued_at = sqlite3_column_int64(st, 4);
-    t->expires_at = sqlite3_column_int64(st, 5);
+    db_col_text(st, 0, t->token, sizeof(t->token));
+    db_col_text(st, 1, t->appid, sizeof(t->appid));
+    t->kind = db_int(st, 2);
+    t->superseded = db_int(st, 3);
+    t->issued_at = db_int64(st, 4);
+    t->expires_at = db_int64(st, 5);
 }
 
 int store_token_insert(struct store *s, const struct token_rec *t)
@@ -379,15 +264,15 @@ int store_token_insert(struct store *s, const struct token_rec *t)
 
 int store_token_get(struct store *s, const char *token, struct token_rec *out)
 {
-    return sq_one_row(
-        s, sq_query(s, "SELECT " TOKEN_COLS " FROM access_tokens WHERE token = $1", "t", token),
+    return db_one_row(
+        s, db_query(s, "SELECT " TOKEN_COLS " FROM access_tokens WHERE token = $1", "t", token),
         fill_token, out);
 }
 
 int store_token_latest(struct store *s, const char *appid, int kind, struct token_rec *out)
 {
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT " TOKEN_COLS
                                " FROM access_tokens WHERE appid = $1 AND kind = $2"
                                " ORDER BY expires_at DESC LIMIT 1",
@@ -406,14 +291,14 @@ int store_token_supersede(struct store *s, const char *appid, int kind, int64_t 
 int store_token_list_live(struct store *s, const char *appid, int kind, int64_t after,
                           store_token_cb cb, void *arg)
 {
-    sqlite3_stmt *st = sq_query(s,
+    struct dbst *st = db_query(s,
                                 "SELECT " TOKEN_COLS " FROM access_tokens"
                                 " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
                                 "tii", appid, (int64_t)kind, after);
     if (!st)
         return ERR_SYSTEM;
     int r;
-    while ((r = sq_step(s, st)) == 1) {
+    while ((r = db_step(s, st)) == 1) {
         struct token_rec t;
         fill_token(st, &t);
         cb(arg, &t);
@@ -428,19 +313,19 @@ int store_token_purge(struct store *s, int64_t before)
 
 /* ------------------------------------------------------------------ counters */
 
-static void fill_counter(sqlite3_stmt *st, void *out)
+static void fill_counter(struct dbst *st, void *out)
 {
     int64_t *o = out;
-    o[0] = sqlite3_column_int64(st, 0);
-    o[1] = sqlite3_column_int64(st, 1);
+    o[0] = db_int64(st, 0);
+    o[1] = db_int64(st, 1);
 }
 
 int store_counter_get(struct store *s, const char *appid, const char *name, int64_t period,
                       int64_t *value, int64_t *updated_at)
 {
     int64_t o[2] = {0, 0};
-    int rc = sq_one_row(s,
-                        sq_query(s,
+    int rc = db_one_row(s,
+                        db_query(s,
                                  "SELECT value, updated_at FROM counters"
                                  " WHERE appid = $1 AND name = $2 AND period = $3",
                                  "tti", appid, name, period),
@@ -471,12 +356,12 @@ int store_counter_clear(struct store *s, const char *appid, const char *prefix, 
 
 /* ------------------------------------------------------------------ sessions */
 
-static void fill_session(sqlite3_stmt *st, void *out)
+static void fill_session(struct dbst *st, void *out)
 {
     struct session_rec *r = out;
-    sq_col_text(st, 0, r->token, sizeof(r->token));
-    r->user_id = sqlite3_column_int64(st, 1);
-    r->expires_at = sqlite3_column_int64(st, 2);
+    db_col_text(st, 0, r->token, sizeof(r->token));
+    r->user_id = db_int64(st, 1);
+    r->expires_at = db_int64(st, 2);
 }
 
 int store_session_insert(struct store *s, const struct session_rec *r)
@@ -487,9 +372,9 @@ int store_session_insert(struct store *s, const struct session_rec *r)
 
 int store_session_get(struct store *s, const char *token, struct session_rec *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1", "t", token),
+        db_query(s, "SELECT token, user_id, expires_at FROM sessions WHERE token = $1", "t", token),
         fill_session, out);
 }
 
@@ -500,15 +385,15 @@ int store_session_delete(struct store *s, const char *token)
 
 /* ------------------------------------------------------------------ OAuth */
 
-static void fill_code(sqlite3_stmt *st, void *out)
+static void fill_code(struct dbst *st, void *out)
 {
     struct oauth_code *c = out;
-    sq_col_text(st, 0, c->code_hash, sizeof(c->code_hash));
-    sq_col_text(st, 1, c->appid, sizeof(c->appid));
-    c->user_id = sqlite3_column_int64(st, 2);
-    sq_col_text(st, 3, c->scope, sizeof(c->scope));
-    c->expires_at = sqlite3_column_int64(st, 4);
-    c->used = sqlite3_column_int(st, 5);
+    db_col_text(st, 0, c->code_hash, sizeof(c->code_hash));
+    db_col_text(st, 1, c->appid, sizeof(c->appid));
+    c->user_id = db_int64(st, 2);
+    db_col_text(st, 3, c->scope, sizeof(c->scope));
+    c->expires_at = db_int64(st, 4);
+    c->used = db_int(st, 5);
 }
 
 int store_oauth_code_insert(struct store *s, const struct oauth_code *c)
@@ -521,8 +406,8 @@ int store_oauth_code_insert(struct store *s, const struct oauth_code *c)
 
 int store_oauth_code_take(struct store *s, const char *code_hash, struct oauth_code *out)
 {
-    int rc = sq_one_row(s,
-                        sq_query(s,
+    int rc = db_one_row(s,
+                        db_query(s,
                                  "SELECT code_hash, appid, user_id, scope, expires_at, used"
                                  " FROM oauth_codes WHERE code_hash = $1",
                                  "t", code_hash),
@@ -535,16 +420,16 @@ int store_oauth_code_take(struct store *s, const char *code_hash, struct oauth_c
 #define OAUTH_TOKEN_COLS \
     "token, refresh_token, appid, user_id, scope, expires_at, refresh_expires_at"
 
-static void fill_oauth_token(sqlite3_stmt *st, void *out)
+static void fill_oauth_token(struct dbst *st, void *out)
 {
     struct oauth_token *t = out;
-    sq_col_text(st, 0, t->token, sizeof(t->token));
-    sq_col_text(st, 1, t->refresh_token, sizeof(t->refresh_token));
-    sq_col_text(st, 2, t->appid, sizeof(t->appid));
-    t->user_id = sqlite3_column_int64(st, 3);
-    sq_col_text(st, 4, t->scope, sizeof(t->scope));
-    t->expires_at = sqlite3_column_int64(st, 5);
-    t->refresh_expires_at = sqlite3_column_int64(st, 6);
+    db_col_text(st, 0, t->token, sizeof(t->token));
+    db_col_text(st, 1, t->refresh_token, sizeof(t->refresh_token));
+    db_col_text(st, 2, t->appid, sizeof(t->appid));
+    t->user_id = db_int64(st, 3);
+    db_col_text(st, 4, t->scope, sizeof(t->scope));
+    t->expires_at = db_int64(st, 5);
+    t->refresh_expires_at = db_int64(st, 6);
 }
 
 int store_oauth_token_insert(struct store *s, const struct oauth_token *t)
@@ -557,17 +442,17 @@ int store_oauth_token_insert(struct store *s, const struct oauth_token *t)
 
 int store_oauth_token_get(struct store *s, const char *token, struct oauth_token *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE token = $1", "t", token),
+        db_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE token = $1", "t", token),
         fill_oauth_token, out);
 }
 
 int store_oauth_token_by_refresh(struct store *s, const char *refresh, struct oauth_token *out)
 {
-    return sq_one_row(
+    return db_one_row(
         s,
-        sq_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE refresh_token = $1", "t",
+        db_query(s, "SELECT " OAUTH_TOKEN_COLS " FROM oauth_tokens WHERE refresh_token = $1", "t",
                  refresh),
         fill_oauth_token, out);
 }
@@ -579,13 +464,13 @@ int store_oauth_token_renew(struct store *s, const char *refresh, const char *to
                 "tti", refresh, token, expires_at);
 }
 
-static void fill_scope(sqlite3_stmt *st, void *out)
+static void fill_scope(struct dbst *st, void *out)
 {
     struct {
         char *p;
         size_t cap;
     } *o = out;
-    sq_col_text(st, 0, o->p, o->cap);
+    db_col_text(st, 0, o->p, o->cap);
 }
 
 int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, char *scope,
@@ -595,8 +480,8 @@ int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, c
         char *p;
         size_t cap;
     } o = {scope, cap};
-    return sq_one_row(s,
-                      sq_query(s,
+    return db_one_row(s,
+                      db_query(s,
                                "SELECT scope FROM oauth_grants WHERE appid = $1 AND user_id = $2",
                                "ti", appid, user_id),
                       fill_scope, &o);
@@ -614,17 +499,17 @@ int store_oauth_grant_put(struct store *s, const char *appid, int64_t user_id, c
 
 #define QR_COLS "uuid, appid, redirect_uri, state, user_id, status, code, expires_at"
 
-static void fill_qr(sqlite3_stmt *st, void *out)
+static void fill_qr(struct dbst *st, void *out)
 {
     struct qr_login *q = out;
-    sq_col_text(st, 0, q->uuid, sizeof(q->uuid));
-    sq_col_text(st, 1, q->appid, sizeof(q->appid));
-    sq_col_text(st, 2, q->redirect_uri, sizeof(q->redirect_uri));
-    sq_col_text(st, 3, q->state, sizeof(q->state));
-    q->user_id = sqlite3_column_int64(st, 4);
-    q->status = sqlite3_column_int(st, 5);
-    sq_col_text(st, 6, q->code, sizeof(q->code));
-    q->expires_at = sqlite3_column_int64(st, 7);
+    db_col_text(st, 0, q->uuid, sizeof(q->uuid));
+    db_col_text(st, 1, q->appid, sizeof(q->appid));
+    db_col_text(st, 2, q->redirect_uri, sizeof(q->redirect_uri));
+    db_col_text(st, 3, q->state, sizeof(q->state));
+    q->user_id = db_int64(st, 4);
+    q->status = db_int(st, 5);
+    db_col_text(st, 6, q->code, sizeof(q->code));
+    q->expires_at = db_int64(st, 7);
 }
 
 int store_qr_login_insert(struct store *s, const struct qr_login *q)
@@ -636,8 +521,8 @@ int store_qr_login_insert(struct store *s, const struct qr_login *q)
 
 int store_qr_login_get(struct store *s, const char *uuid, struct qr_login *out)
 {
-    return sq_one_row(s,
-                      sq_query(s, "SELECT " QR_COLS " FROM qr_logins WHERE uuid = $1", "t", uuid),
+    return db_one_row(s,
+                      db_query(s, "SELECT " QR_COLS " FROM qr_logins WHERE uuid = $1", "t", uuid),
                       fill_qr, out);
 }
 
