@@ -5,6 +5,7 @@
  */
 #include "api.h"
 #include "render.h"
+#include "../core/cluster.h"
 #include "../core/accounts.h"
 #include "../core/clock.h"
 #include "../store/store.h"
@@ -401,6 +402,13 @@ static void send_clock(struct req *r)
     http_send_buf(r, &b);
 }
 
+static int clock_done(struct req *r, void *arg, int rc)
+{
+    if (rc == 0)
+        send_clock(r);
+    return rc;
+}
+
 int api_admin_clock_get(struct req *r)
 {
     send_clock(r);
@@ -418,7 +426,7 @@ int api_admin_clock_advance(struct req *r)
     cJSON_Delete(o);
     if (jr != JSON_OK || secs <= 0 || secs > 10LL * 365 * 86400)
         return ERR_ARGUMENT_INVALID;
-    clock_advance(secs);
-    send_clock(r);
-    return 0;
+    struct clock_move *m = xcalloc(1, sizeof(*m));
+    m->secs = secs;
+    return http_write(r, cluster_clock_advance_run, cluster_clock_advance_after, m, clock_done);
 }

@@ -1,6 +1,7 @@
 /*
  * cmd_serve: `lianjie serve [--data DIR] [--db URL] [--listen HOST:PORT] [--demo] [--test-clock]
- *                           [--threads N] [--log-level debug|info|warn|error|off] [--web DIR]`
+ *                           [--threads N] [--log-level debug|info|warn|error|off] [--web DIR]
+ *                           [--push-lease SECONDS]`
  * --web: the web client's files (default ./web, else web/ of the repository the binary was
  * built in); without them the server runs and /app/ pages answer 404.
  */
@@ -9,6 +10,7 @@
 #include "../core/accounts.h"
 #include "../core/chatwait.h"
 #include "../core/clock.h"
+#include "../core/cluster.h"
 #include "../core/component.h"
 #include "../push/outbox.h"
 #include "../push/worker.h"
@@ -90,6 +92,8 @@ static int prepare_store(const char *dir, int demo, const char *base)
     int rc = store_begin(s);
     if (rc == 0)
         rc = accounts_init(s);
+    if (rc == 0 && clock_test_enabled())
+        rc = cluster_clock_load(s);
     if (rc == 0 && demo)
         rc = demo_seed(s);
     if (rc == 0)
@@ -171,6 +175,22 @@ static int serve_opts(int argc, char **argv, struct http_config *cfg, char *host
     return web_opt(argc, argv, cfg);
 }
 
+/* --push-lease SECONDS: how long a node's claim on a push lasts unrenewed (2 to 3600) */
+static int lease_opt(int argc, char **argv, int *out)
+{
+    const char *v = cli_opt(argc, argv, "push-lease");
+    uint64_t n = 0;
+    *out = 0;
+    if (!v)
+        return 0;
+    if (parse_u64(v, strlen(v), &n) != 0 || n < 2 || n > 3600) {
+        fprintf(stderr, "lianjie: bad --push-lease '%s' (2 to 3600 seconds)\n", v);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     struct http_config cfg = {0};
@@ -180,7 +200,8 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    if (serve_opts(argc, argv, &cfg, host, sizeof(host)) != 0)
+    int lease;
+    if (serve_opts(argc, argv, &cfg, host, sizeof(host)) != 0 || lease_opt(argc, argv, &lease) != 0)
         return 2;
     struct router_options ro = {.test_clock = cli_flag(argc, argv, "test-clock"),
                                 .demo = cli_flag(argc, argv, "demo")};
@@ -199,8 +220,12 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     router_init(&ro);
+    if (cluster_start(cfg.store) != 0) {
+        fprintf(stderr, "lianjie: cannot listen for the other nodes\n");
+        return 1;
+    }
     chatwait_start();
-    if (push_worker_start(cfg.store) != 0) {
+    if (push_worker_start(cfg.store, lease) != 0) {
         fprintf(stderr, "lianjie: cannot start the push worker\n");
         return 1;
     }
@@ -211,6 +236,7 @@ int cmd_serve(int argc, char **argv)
     int rc = http_serve(&cfg);
     push_worker_stop();
     chatwait_stop();
+    cluster_stop();
     writer_run_sync(quota_flush_run, NULL, NULL);
     return rc;
 }

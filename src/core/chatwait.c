@@ -35,7 +35,22 @@ uint64_t chatwait_seq(int64_t user_id)
     return atomic_load(&buckets[(uint64_t)user_id % BUCKETS]) + atomic_load(&everyone);
 }
 
+static void (*_Atomic relay)(int64_t user_id);
+
+void chatwait_set_relay(void (*fn)(int64_t user_id))
+{
+    atomic_store(&relay, fn);
+}
+
 void chatwait_notify(int64_t user_id)
+{
+    void (*fn)(int64_t) = atomic_load(&relay);
+    if (fn)
+        fn(user_id);
+    chatwait_wake(user_id);
+}
+
+void chatwait_wake(int64_t user_id)
 {
     if (user_id == 0)
         atomic_fetch_add(&everyone, 1);

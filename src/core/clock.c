@@ -43,6 +43,13 @@ int64_t clock_advance(int64_t secs)
     return clock_now();
 }
 
+void clock_set_offset(int64_t offset)
+{
+    int64_t cur = atomic_load(&offset_s);
+    while (offset > cur && !atomic_compare_exchange_weak(&offset_s, &cur, offset))
+        ;
+}
+
 int64_t clock_offset(void)
 {
     return atomic_load(&offset_s);

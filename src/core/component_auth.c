@@ -4,6 +4,7 @@
  * in `authorized` and traded in api_query_auth for an authorizer token.
  */
 #include "component.h"
+#include "cluster.h"
 #include "clock.h"
 #include "tokens.h"
 #include "../crypto/crypto.h"
@@ -101,7 +102,7 @@ static int push_event(struct store *s, const struct component *c, const char *ty
     xml_end(&b);
     int rc = push_enqueue_component(s, c, type, b.ptr);
     buf_release(&b);
-    return rc;
+    return rc != 0 ? rc : cluster_authorizers_changed(s);
 }
 
 static int check_approval(struct store *s, const struct component_approve *a, struct component *c)

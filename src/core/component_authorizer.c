@@ -4,6 +4,7 @@
  * administrator cancelling an authorization (the unauthorized push).
  */
 #include "component.h"
+#include "cluster.h"
 #include "clock.h"
 #include "tokens.h"
 #include "../crypto/crypto.h"
@@ -117,7 +118,7 @@ static int notify(struct store *s, const struct component *comp, const char *typ
     xml_end(&b);
     int rc = push_enqueue_component(s, comp, type, b.ptr);
     buf_release(&b);
-    return rc;
+    return rc != 0 ? rc : cluster_authorizers_changed(s);
 }
 
 int component_cancel_run(struct store *s, void *arg)

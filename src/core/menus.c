@@ -23,7 +23,8 @@
  * here by the writer thread, the only one that writes menus; it is read once from the larger
  * of the menus themselves and menus.last_id, which is written only when menus are deleted (a
  * deleted menu's id is not in the tables any more). A batch rolled back leaves it ahead of
- * the database, which only skips ids.
+ * the database, which only skips ids. A store that several nodes share keeps the largest id
+ * in the counter (MENUID_KEY) instead, raised in the same statement that hands out the next.
  */
 static int64_t last_menuid;
 static uint64_t step_state;
@@ -58,8 +59,22 @@ static uint32_t random_step(void)
     return (uint32_t)(step_state >> 32);
 }
 
+static int next_menuid_shared(struct store *s, int64_t *out)
+{
+    static int64_t floor;
+    int rc = floor ? 0 : known_last(s, &floor);
+    if (rc != 0)
+        return rc;
+    if (floor < MENUID_BASE)
+        floor = MENUID_BASE + (int64_t)(random_step() % 100000000);
+    return store_counter_bump(s, "", MENUID_KEY, 0, floor, 1 + random_step() % 4096, clock_now(),
+                              out);
+}
+
 static int next_menuid(struct store *s, int64_t *out)
 {
+    if (store_is_shared(s))
+        return next_menuid_shared(s, out);
     int rc = last_menuid ? 0 : known_last(s, &last_menuid);
     if (rc != 0)
         return rc;

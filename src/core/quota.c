@@ -1,4 +1,5 @@
-/* quota: in-memory daily counters, saved by a writer job (see quota.h). No SQL here. */
+/* quota: daily counters (see quota.h): in memory and saved by a writer job on a store of one
+ * node, in the store itself on one that many nodes share. No SQL here. */
 #include "quota.h"
 #include "clock.h"
 #include "../store/store.h"
@@ -107,11 +108,25 @@ static struct qentry *entry_today(struct store *s, const char *appid, const char
     return e;
 }
 
+/* a shared store (many nodes): each call counts in the database, exactly across nodes */
+static int take_shared(struct store *s, const char *appid, const char *api, int64_t limit)
+{
+    char name[140];
+    int taken;
+    counter_name(api, name, sizeof(name));
+    int64_t now = clock_now();
+    if (store_counter_take(s, appid, name, clock_day(now), limit, now, &taken, NULL) != 0)
+        return ERR_SYSTEM;
+    return taken ? 0 : ERR_DAILY_QUOTA;
+}
+
 int quota_take(struct store *s, const char *appid, const char *api)
 {
     int64_t limit = quota_limit(api);
     if (limit == 0)
         return 0;
+    if (store_is_shared(s))
+        return take_shared(s, appid, api, limit);
     struct qentry *e = entry_today(s, appid, api);
     int rc = 0;
     if (e->used >= limit) {
@@ -126,6 +141,13 @@ int quota_take(struct store *s, const char *appid, const char *api)
 
 int quota_used(struct store *s, const char *appid, const char *api, int64_t *used)
 {
+    if (store_is_shared(s)) {
+        char name[140];
+        counter_name(api, name, sizeof(name));
+        *used = 0;
+        int rc = store_counter_get(s, appid, name, clock_day(clock_now()), used, NULL);
+        return rc == ERR_NOT_FOUND ? 0 : rc;
+    }
     struct qentry *e = entry_today(s, appid, api);
     *used = e->used;
     pthread_mutex_unlock(&mu);

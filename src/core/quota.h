@@ -1,7 +1,9 @@
 /*
- * quota: daily call quotas per (account, API), spec/README.md §5. Counting happens in memory
- * (it is on the path of every metered call); quota_flush_run, a writer job the server runs
- * every second, saves the counters so a restart keeps them. Days are counted in UTC+8.
+ * quota: daily call quotas per (account, API), spec/README.md §5. On SQLite (one node) counting
+ * happens in memory (it is on the path of every metered call); quota_flush_run, a writer job
+ * the server runs every second, saves the counters so a restart keeps them. On PostgreSQL,
+ * which several nodes share, every call counts in one atomic statement, so a limit is exact
+ * across nodes and a killed node loses no count. Days are counted in UTC+8.
  */
 #ifndef LJ_QUOTA_H
 #define LJ_QUOTA_H

@@ -1,6 +1,7 @@
 /* sessions: see sessions.h. No SQL here. */
 #include "sessions.h"
 #include "clock.h"
+#include "cluster.h"
 #include "../crypto/crypto.h"
 #include "../store/store.h"
 #include "../util/err.h"
@@ -62,5 +63,6 @@ int sessions_create_run(struct store *s, void *arg)
 
 int sessions_delete_run(struct store *s, void *arg)
 {
-    return store_session_delete(s, arg);
+    int rc = store_session_delete(s, arg);
+    return rc != 0 ? rc : cluster_sessions_changed(s);
 }

@@ -1,6 +1,7 @@
 /* tokens: issue rules and the token cache (see tokens.h). No SQL here. */
 #include "tokens.h"
 #include "clock.h"
+#include "cluster.h"
 #include "quota.h"
 #include "../crypto/crypto.h"
 #include "../util/err.h"
@@ -23,6 +24,8 @@ struct centry {
 static struct centry *buckets[CACHE_BUCKETS];
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 static atomic_ullong issued_total;
+/* moves when another node superseded tokens: a load that raced it is not cached */
+static atomic_ullong forget_gen;
 
 /* caller holds the lock */
 static struct centry *cache_find(const char *tok, size_t n, uint32_t h)
@@ -33,11 +36,16 @@ static struct centry *cache_find(const char *tok, size_t n, uint32_t h)
     return NULL;
 }
 
-static void cache_put(const struct token_rec *r)
+/* stores r unless tokens were forgotten since generation gen (gen 0: always) */
+static void cache_put_as_of(const struct token_rec *r, uint64_t gen)
 {
     size_t n = strlen(r->token);
     uint32_t h = hash_fnv1a(r->token, n);
     pthread_rwlock_wrlock(&cache_lock);
+    if (gen && (atomic_load(&forget_gen) | 1ULL << 63) != gen) {
+        pthread_rwlock_unlock(&cache_lock);
+        return;
+    }
     struct centry *e = cache_find(r->token, n, h);
     if (!e) {
         e = xcalloc(1, sizeof(*e));
@@ -46,6 +54,42 @@ static void cache_put(const struct token_rec *r)
         buckets[h % CACHE_BUCKETS] = e;
     }
     e->rec = *r;
+    pthread_rwlock_unlock(&cache_lock);
+}
+
+static void cache_put(const struct token_rec *r)
+{
+    cache_put_as_of(r, 0);
+}
+
+/* drops the cached tokens whose hash is h (another node changed them) */
+void tokens_cache_forget(uint32_t h)
+{
+    pthread_rwlock_wrlock(&cache_lock);
+    atomic_fetch_add(&forget_gen, 1);
+    for (struct centry **pp = &buckets[h % CACHE_BUCKETS]; *pp;) {
+        struct centry *e = *pp;
+        if (e->hash == h) {
+            *pp = e->next;
+            free(e);
+        } else {
+            pp = &e->next;
+        }
+    }
+    pthread_rwlock_unlock(&cache_lock);
+}
+
+void tokens_cache_forget_all(void)
+{
+    pthread_rwlock_wrlock(&cache_lock);
+    atomic_fetch_add(&forget_gen, 1);
+    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
+        while (buckets[b]) {
+            struct centry *e = buckets[b];
+            buckets[b] = e->next;
+            free(e);
+        }
+    }
     pthread_rwlock_unlock(&cache_lock);
 }
 
@@ -74,9 +118,10 @@ int tokens_check(struct store *rd, const char *token, size_t len, char appid[19]
     char tok[128];
     memcpy(tok, token, len);
     tok[len] = 0;
+    uint64_t gen = atomic_load(&forget_gen) | 1ULL << 63; /* never 0 */
     if (store_token_get(rd, tok, &r) != 0)
         return ERR_INVALID_CREDENTIAL;
-    cache_put(&r);
+    cache_put_as_of(&r, gen);
     return verdict(&r, appid);
 }
 
@@ -229,6 +274,8 @@ int tokens_issue_run(struct store *s, void *arg)
     } else if (supersede(s, t, now + TOKEN_OVERLAP) != 0) {
         return ERR_SYSTEM;
     }
+    if (cluster_tokens_changed(s, t->superseded, t->n_superseded) != 0)
+        return ERR_SYSTEM;
     new_token(t, now);
     return store_token_insert(s, &t->issued) == 0 ? 0 : ERR_SYSTEM;
 }

@@ -49,6 +49,9 @@ void tokens_issue_publish(void *arg);
 int tokens_purge_run(struct store *s, void *unused);
 /* drops cache entries that expired more than an hour ago */
 void tokens_cache_prune(int64_t now);
+/* drops the cached tokens whose hash_fnv1a is h, or all of them (another node changed them) */
+void tokens_cache_forget(uint32_t h);
+void tokens_cache_forget_all(void);
 uint64_t tokens_issued_total(void);
 /* 1 if ip is allowed by a comma-separated allow-list ("" allows all) */
 int tokens_ip_allowed(const char *list, const char *ip);

@@ -1,9 +1,16 @@
 /*
  * worker: see worker.h.
  *
- *   outbox (state 0) --fetch--> ready --start--> in flight --done--> record attempt
+ *   outbox (state 0) --claim--> ready --start--> in flight --done--> record attempt
  *                                 ^                                   |
  *                                 +------ retry (attempts < 3) -------+
+ *
+ * A push is claimed with a lease (a writer job): while it lasts no other node delivers it, so
+ * each push is delivered by one node of the platform. A node renews the leases of the pushes
+ * it holds; a node that died stops renewing, and every node looks again at the whole outbox
+ * every half lease, so the dead node's pushes are delivered once their leases ran out. Leases
+ * are counted in real time, not on the test clock. On SQLite, one node owns the outbox: the
+ * leases of an earlier run are ended when the worker starts.
  */
 #include "worker.h"
 #include "deliver.h"
@@ -16,6 +23,7 @@
 #include "../store/store_chat.h"
 #include "../store/store_component.h"
 #include "../store/writer.h"
+#include "../util/err.h"
 #include "../util/log.h"
 #include "../util/xalloc.h"
 #include "../util/thread.h"
@@ -24,7 +32,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_ATTEMPTS   3
 #define TIMEOUT_MS     5000L
@@ -61,6 +71,7 @@ static struct {
     int inflight;
     int queued;
     int more; /* the last read filled its page: the outbox may hold more */
+    int64_t lease_ms, rescan_ns, renew_ns;
     _Atomic uint64_t attempts, delivered, failed, replies;
 } W;
 
@@ -90,20 +101,71 @@ static void enqueue(struct delivery *d)
     W.queued++;
 }
 
-static void on_pending(void *arg, const struct push_rec *p)
-{
-    struct delivery *d = xcalloc(1, sizeof(*d));
-    d->p = *p;
-    d->p.xml = xstrdup(p->xml ? p->xml : "");
-    d->attempt = p->attempts;
-    if (p->id > W.max_seen)
-        W.max_seen = p->id;
-    enqueue(d);
-}
+static void free_delivery(struct delivery *d);
 
 static int room(void)
 {
     return 4 * MAX_INFLIGHT - W.queued - W.inflight;
+}
+
+static int64_t real_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* a claim: what the writer job asks for and the pushes it got */
+struct claim {
+    int64_t after, now, until;
+    int limit, n;
+    struct delivery **rows;
+};
+
+/* writer thread: collects a claimed push */
+static void on_claimed(void *arg, const struct push_rec *p)
+{
+    struct claim *c = arg;
+    struct delivery *d = xcalloc(1, sizeof(*d));
+    d->p = *p;
+    d->p.xml = xstrdup(p->xml ? p->xml : "");
+    d->attempt = p->attempts;
+    c->rows[c->n++] = d;
+}
+
+static int claim_run(struct store *s, void *arg)
+{
+    struct claim *c = arg;
+    return store_push_claim(s, c->after, c->limit, c->now, c->until, on_claimed, c);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = (*(struct delivery *const *)a)->p.id, y = (*(struct delivery *const *)b)->p.id;
+    return x < y ? -1 : x > y;
+}
+
+/* claims pushes after `after` and queues them, oldest first; how many */
+static int claim(int64_t after, int n)
+{
+    struct claim c = {.after = after, .limit = n, .now = real_ms()};
+    c.until = c.now + W.lease_ms;
+    c.rows = xcalloc((size_t)n, sizeof(*c.rows));
+    int rc = writer_run_sync(claim_run, NULL, &c);
+    if (rc != 0) {
+        log_error("push", "cannot claim from the outbox");
+        for (int i = 0; i < c.n; i++)
+            free_delivery(c.rows[i]);
+        c.n = 0;
+    }
+    qsort(c.rows, (size_t)c.n, sizeof(*c.rows), by_id);
+    for (int i = 0; i < c.n; i++) {
+        if (c.rows[i]->p.id > W.max_seen)
+            W.max_seen = c.rows[i]->p.id;
+        enqueue(c.rows[i]);
+    }
+    free(c.rows);
+    return c.n;
 }
 
 static void fetch(void)
@@ -112,10 +174,55 @@ static void fetch(void)
     if (n <= 0)
         return;
     atomic_store(&W.kicked, 0);
-    int before = W.queued;
-    if (store_push_pending(W.rd, W.max_seen, n, on_pending, NULL) != 0)
-        log_error("push", "cannot read the outbox");
-    W.more = W.queued - before == n;
+    int64_t now = clock_mono_ns();
+    /* now and then the whole outbox: pushes of a node that died, once their leases ran out */
+    int64_t after = W.max_seen;
+    if (now >= W.rescan_ns) {
+        after = 0;
+        W.rescan_ns = now + W.lease_ms * 500000LL;
+    }
+    W.more = claim(after, n) == n;
+}
+
+struct renewal {
+    int64_t until;
+    int n;
+    int64_t *ids;
+};
+
+static int renew_run(struct store *s, void *arg)
+{
+    struct renewal *r = arg;
+    for (int i = 0; i < r->n; i++)
+        if (store_push_lease(s, r->ids[i], r->until) != 0)
+            return ERR_SYSTEM;
+    return 0;
+}
+
+/* the ids of every push this node holds (queued or in flight) */
+static int held(int64_t **out)
+{
+    int n = 0;
+    *out = xcalloc((size_t)(W.queued + W.inflight + 1), sizeof(**out));
+    for (struct delivery *d = W.ready; d; d = d->next)
+        (*out)[n++] = d->p.id;
+    for (struct delivery *d = W.flying; d; d = d->fly_next)
+        (*out)[n++] = d->p.id;
+    return n;
+}
+
+/* on a shared store, every third of a lease: the leases of what this node holds last on */
+static void renew(void)
+{
+    int64_t now = clock_mono_ns();
+    if (now < W.renew_ns || !store_is_shared(W.rd))
+        return;
+    W.renew_ns = now + W.lease_ms * 333333LL;
+    struct renewal r = {.until = real_ms() + W.lease_ms};
+    r.n = held(&r.ids);
+    if (r.n > 0 && writer_run_sync(renew_run, NULL, &r) != 0)
+        log_error("push", "cannot renew the leases of %d pushes", r.n);
+    free(r.ids);
 }
 
 /* a backlog is read again as soon as half the queue has room, without waiting for a kick */
@@ -488,17 +595,33 @@ static void *loop(void *arg)
         drain();
         start_ready();
         batch_flush();
+        renew();
         if (!due(clock_mono_ns(), last_fetch))
             curl_multi_poll(W.multi, NULL, 0, 500, NULL);
     }
     return NULL;
 }
 
-int push_worker_start(const char *data_dir)
+static int release_run(struct store *s, void *arg)
+{
+    struct renewal *r = arg;
+    for (int i = 0; i < r->n; i++)
+        if (store_push_release(s, r->ids[i]) != 0)
+            return ERR_SYSTEM;
+    return 0;
+}
+
+int push_worker_start(const char *where, int lease_seconds)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return -1;
-    if (store_open(data_dir, &W.rd) != 0)
+    if (store_open(where, &W.rd) != 0)
+        return -1;
+    W.lease_ms = (lease_seconds > 0 ? lease_seconds : PUSH_LEASE_DEFAULT) * 1000LL;
+    /* one node owns a SQLite outbox: what an earlier run had claimed is free again */
+    int64_t all = 0;
+    struct renewal everything = {.n = 1, .ids = &all};
+    if (!store_is_shared(W.rd) && writer_run_sync(release_run, NULL, &everything) != 0)
         return -1;
     W.multi = curl_multi_init();
     if (!W.multi)
@@ -541,6 +664,12 @@ void push_worker_stop(void)
     curl_multi_wakeup(W.multi);
     pthread_join(W.thread, NULL);
     batch_flush();
+    /* what this node held may go to another node at once */
+    struct renewal r = {0};
+    r.n = held(&r.ids);
+    if (r.n > 0 && writer_run_sync(release_run, NULL, &r) != 0)
+        log_error("push", "cannot end the leases of %d pushes", r.n);
+    free(r.ids);
     drop_all();
     curl_multi_cleanup(W.multi);
     W.multi = NULL;

@@ -133,6 +133,21 @@ TX(store_savepoint, "SAVEPOINT job")
 TX(store_savepoint_release, "RELEASE job")
 TX(store_savepoint_rollback, "ROLLBACK TO job")
 
+/* ------------------------------------------------------------------ nodes */
+
+int store_is_shared(struct store *s)
+{
+    return s->ops->engine == DB_PG;
+}
+
+int store_notify(struct store *s, const char *msg)
+{
+    if (s->ops->engine != DB_PG)
+        return 0;
+    struct dbst *st = db_query(s, "SELECT pg_notify('lianjie', $1)", "t", msg);
+    return db_exec_stmt(s, st);
+}
+
 /* ------------------------------------------------------------------ statements */
 
 /* which $N the SQL names (outside quotes) */

@@ -14,9 +14,15 @@
  *     BIGSERIAL, TEXT sorts bytewise (COLLATE "C", as SQLite's BINARY does).
  * Values go in and come out as text; booleans come out as 1 and 0.
  *
+ * Every transaction (BEGIN IMMEDIATE) commits to disk before it answers. A statement outside
+ * one (only daily quota counts, from the event loops: quota.c) commits without waiting for
+ * the disk, so that a metered call does not wait for an fsync: it is safe from a killed node,
+ * and a crash of PostgreSQL itself may forget the last fraction of a second of counts.
+ *
  * A lost connection is opened again on the next statement outside a transaction (and its
  * statements prepared again); inside one, the statement fails and the transaction with it.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include "db_drv.h"
 #include "store.h"
 #include "../util/buf.h"
@@ -27,6 +33,11 @@
 
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +45,8 @@
 #define CONN(s) ((PGconn *)(s)->conn)
 #define TEXTOID 25
 /* the advisory lock keys: schema migrations, and the writers' turn */
-#define LOCK_SCHEMA 0x6c6a0001
-#define LOCK_WRITE  0x6c6a0002
+#define ADVISORY_SCHEMA 0x6c6a0001
+#define ADVISORY_WRITE  0x6c6a0002
 
 struct pg_conn {
     unsigned gen; /* bumped on every reconnect: statements are prepared again */
@@ -66,9 +77,11 @@ static void no_notices(void *arg, const char *msg)
 
 static int connect_now(struct store *s)
 {
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", NULL};
-    const char *vals[] = {s->where, "3", "lianjie", "5", "2", "2", NULL};
+    const char *keys[] = {"dbname",           "connect_timeout",     "application_name",
+                          "keepalives_idle",  "keepalives_interval", "keepalives_count",
+                          "options",          NULL};
+    const char *vals[] = {s->where, "3", "lianjie", "5", "2", "2", "-c synchronous_commit=off",
+                          NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(c) != CONNECTION_OK) {
         log_error("store", "cannot connect to PostgreSQL: %s", PQerrorMessage(c));
@@ -125,7 +138,7 @@ static int pg_exec_script(struct store *s, const char *sql)
 static int pg_lock_schema(struct store *s, int lock)
 {
     char q[80];
-    snprintf(q, sizeof(q), "SELECT pg_advisory_%s(%d)", lock ? "lock" : "unlock", LOCK_SCHEMA);
+    snprintf(q, sizeof(q), "SELECT pg_advisory_%s(%d)", lock ? "lock" : "unlock", ADVISORY_SCHEMA);
     return pg_exec_script(s, q);
 }
 
@@ -293,8 +306,10 @@ static PGresult *run(struct store *s, struct dbst *st, int want_id)
 {
     struct pg_stmt *p = PGS(st);
     if (p->kind == PG_BEGIN) {
-        char q[80];
-        snprintf(q, sizeof(q), "BEGIN; SELECT pg_advisory_xact_lock(%d)", LOCK_WRITE);
+        char q[128];
+        snprintf(q, sizeof(q),
+                 "BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock(%d)",
+                 ADVISORY_WRITE);
         return PQexec(CONN(s), q);
     }
     if (prepared(s, st, want_id) != 0)
@@ -452,3 +467,136 @@ const struct db_ops db_pg_ops = {
     .total_changes = pg_total_changes,
     .data_version = pg_data_version,
 };
+
+/* ------------------------------------------------------------------ the listener */
+
+#define OUTBOX_MAX 1024
+
+static struct {
+    pthread_t thread;
+    atomic_int stopping;
+    void (*fn)(const char *msg);
+    struct store s; /* a connection of its own: LISTEN, and the broadcasts */
+    atomic_int running;
+    int wake[2]; /* a pipe: store_broadcast() wakes the listener */
+    pthread_mutex_t mu;
+    char *out[OUTBOX_MAX]; /* broadcasts not sent yet */
+    int nout;
+} L = {.wake = {-1, -1}, .mu = PTHREAD_MUTEX_INITIALIZER};
+
+void store_broadcast(const char *msg)
+{
+    if (!atomic_load(&L.running))
+        return;
+    pthread_mutex_lock(&L.mu);
+    int first = L.nout == 0;
+    if (L.nout < OUTBOX_MAX)
+        L.out[L.nout++] = xstrdup(msg);
+    pthread_mutex_unlock(&L.mu);
+    if (first && write(L.wake[1], "", 1) < 0)
+        log_warn("store", "cannot wake the listener");
+}
+
+/* sends what store_broadcast() queued */
+static void send_broadcasts(void)
+{
+    char drain[64];
+    while (read(L.wake[0], drain, sizeof(drain)) > 0)
+        ;
+    pthread_mutex_lock(&L.mu);
+    int n = L.nout;
+    char *out[OUTBOX_MAX];
+    memcpy(out, L.out, (size_t)n * sizeof(*out));
+    L.nout = 0;
+    pthread_mutex_unlock(&L.mu);
+    for (int i = 0; i < n; i++) {
+        const char *v[1] = {out[i]};
+        PQclear(PQexecParams(CONN(&L.s), "SELECT pg_notify('lianjie', $1)", 1, NULL, v, NULL,
+                             NULL, 0));
+        free(out[i]);
+    }
+}
+
+static int listen_connect(void)
+{
+    if (connect_now(&L.s) != 0)
+        return -1;
+    if (pg_exec_script(&L.s, "LISTEN lianjie") != 0) {
+        PQfinish(CONN(&L.s));
+        L.s.conn = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* hands over every notification that arrived; -1 when the connection is gone */
+static int listen_drain(void)
+{
+    if (!PQconsumeInput(CONN(&L.s)))
+        return -1;
+    PGnotify *n;
+    while ((n = PQnotifies(CONN(&L.s))) != NULL) {
+        L.fn(n->extra);
+        PQfreemem(n);
+    }
+    return PQstatus(CONN(&L.s)) == CONNECTION_OK ? 0 : -1;
+}
+
+static void *listen_main(void *unused)
+{
+    int up = 1;
+    while (!atomic_load(&L.stopping)) {
+        if (!up) {
+            usleep(200 * 1000);
+            if (listen_connect() != 0)
+                continue;
+            up = 1;
+            log_info("store", "listening for other nodes again");
+            L.fn(NULL); /* what was sent meanwhile is lost */
+        }
+        struct pollfd p[2] = {{.fd = PQsocket(CONN(&L.s)), .events = POLLIN},
+                              {.fd = L.wake[0], .events = POLLIN}};
+        if (poll(p, 2, 250) < 0 || (p[0].revents && listen_drain() != 0)) {
+            log_warn("store", "lost the connection that listens for other nodes");
+            up = 0;
+            continue;
+        }
+        if (p[1].revents)
+            send_broadcasts();
+    }
+    return NULL;
+}
+
+int store_listen_start(const char *where, void (*fn)(const char *msg))
+{
+    if (!store_is_url(where))
+        return 0;
+    L.fn = fn;
+    L.s.ops = &db_pg_ops;
+    L.s.drv = xcalloc(1, sizeof(struct pg_conn));
+    snprintf(L.s.where, sizeof(L.s.where), "%s", where);
+    if (pipe2(L.wake, O_NONBLOCK | O_CLOEXEC) != 0 || listen_connect() != 0)
+        return ERR_SYSTEM;
+    L.running = 1;
+    if (pthread_create(&L.thread, NULL, listen_main, NULL) != 0) {
+        L.running = 0;
+        return ERR_SYSTEM;
+    }
+    return 0;
+}
+
+void store_listen_stop(void)
+{
+    if (!L.running)
+        return;
+    atomic_store(&L.stopping, 1);
+    L.running = 0;
+    pthread_join(L.thread, NULL);
+    pg_close(&L.s);
+    L.s.conn = NULL;
+    for (int i = 0; i < L.nout; i++)
+        free(L.out[i]);
+    L.nout = 0;
+    close(L.wake[0]);
+    close(L.wake[1]);
+}

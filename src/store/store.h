@@ -141,6 +141,23 @@ int store_checkpoint(struct store *s);
 /* nanoseconds spent in the database by this connection since it opened */
 int64_t store_busy_ns(struct store *s);
 
+/*
+ * Messages between the nodes of one platform (PostgreSQL: NOTIFY). store_notify() sends msg
+ * (at most 7000 bytes) to every node's listener, this one's too, when the open transaction
+ * commits, and not at all when it rolls back. A listener thread calls fn(msg) for each, in
+ * order, and fn(NULL) when messages may have been missed (its connection was lost), so that
+ * everything cached must be read again. On SQLite, one process owns the data: store_notify()
+ * does nothing and no listener runs.
+ */
+int store_notify(struct store *s, const char *msg);
+/* like store_notify, from any thread and outside any transaction: the listener sends msg
+ * soon after (for wake-ups that may be lost with a dying node, such as a long poll's) */
+void store_broadcast(const char *msg);
+/* 1 when several nodes may share this store (PostgreSQL): counts must be kept in it */
+int store_is_shared(struct store *s);
+int store_listen_start(const char *where, void (*fn)(const char *msg));
+void store_listen_stop(void);
+
 int store_meta_get(struct store *s, const char *key, char *out, size_t cap);
 int store_meta_put(struct store *s, const char *key, const char *value);
 
@@ -180,6 +197,17 @@ int store_counter_get(struct store *s, const char *appid, const char *name, int6
                       int64_t *value, int64_t *updated_at);
 int store_counter_set(struct store *s, const char *appid, const char *name, int64_t period,
                       int64_t value, int64_t now);
+/*
+ * counts one more in (appid, name, period) unless it already reached `limit`, in one atomic
+ * statement: *taken 1 (and *value the new count) or 0. On PostgreSQL, outside a transaction,
+ * it commits without waiting for the disk (see db_pg.c).
+ */
+int store_counter_take(struct store *s, const char *appid, const char *name, int64_t period,
+                       int64_t limit, int64_t now, int *taken, int64_t *value);
+/* raises (appid, name, period) to at least `floor`, then adds `step`, in one atomic statement;
+ * *value the new value */
+int store_counter_bump(struct store *s, const char *appid, const char *name, int64_t period,
+                       int64_t floor, int64_t step, int64_t now, int64_t *value);
 /* deletes every counter of appid in `period` whose name starts with prefix */
 int store_counter_clear(struct store *s, const char *appid, const char *prefix, int64_t period);
 

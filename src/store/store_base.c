@@ -346,6 +346,44 @@ int store_counter_set(struct store *s, const char *appid, const char *name, int6
                 "ttiii", appid, name, period, value, now);
 }
 
+int store_counter_take(struct store *s, const char *appid, const char *name, int64_t period,
+                       int64_t limit, int64_t now, int *taken, int64_t *value)
+{
+    int64_t o[2] = {0, 0};
+    *taken = 0;
+    int rc = db_one_row(s,
+                        db_query(s,
+                                 "INSERT INTO counters(appid, name, period, value, updated_at)"
+                                 " VALUES($1, $2, $3, 1, $5) ON CONFLICT(appid, name, period)"
+                                 " DO UPDATE SET value = counters.value + 1, updated_at = $5"
+                                 " WHERE counters.value < $4 RETURNING value, updated_at",
+                                 "ttiii", appid, name, period, limit, now),
+                        fill_counter, o);
+    if (rc == ERR_NOT_FOUND)
+        return 0;
+    *taken = rc == 0;
+    if (value)
+        *value = o[0];
+    return rc;
+}
+
+int store_counter_bump(struct store *s, const char *appid, const char *name, int64_t period,
+                       int64_t floor, int64_t step, int64_t now, int64_t *value)
+{
+    int64_t o[2] = {0, 0};
+    int rc = db_one_row(s,
+                        db_query(s,
+                                 "INSERT INTO counters(appid, name, period, value, updated_at)"
+                                 " VALUES($1, $2, $3, $7, $6) ON CONFLICT(appid, name, period)"
+                                 " DO UPDATE SET value = CASE WHEN counters.value > $4"
+                                 " THEN counters.value ELSE $4 END + $5, updated_at = $6"
+                                 " RETURNING value, updated_at",
+                                 "ttiiiii", appid, name, period, floor, step, now, floor + step),
+                        fill_counter, o);
+    *value = o[0];
+    return rc == ERR_NOT_FOUND ? ERR_SYSTEM : rc;
+}
+
 int store_counter_clear(struct store *s, const char *appid, const char *prefix, int64_t period)
 {
     return EXEC(s,

@@ -235,6 +235,32 @@ int store_push_pending(struct store *s, int64_t after, int limit, store_push_cb 
                      cb, arg);
 }
 
+int store_push_claim(struct store *s, int64_t after, int limit, int64_t now, int64_t until,
+                     store_push_cb cb, void *arg)
+{
+    return each_push(s,
+                     db_query(s,
+                              "UPDATE pushes SET lease_until = $4 WHERE id IN (SELECT id FROM pushes"
+                              " WHERE state = 0 AND id > $1 AND lease_until < $3 ORDER BY id"
+                              " LIMIT $2) RETURNING " PUSH_COLS,
+                              "iiii", after, (int64_t)limit, now, until),
+                     cb, arg);
+}
+
+int store_push_lease(struct store *s, int64_t id, int64_t until)
+{
+    return EXEC(s, "UPDATE pushes SET lease_until = $2 WHERE id = $1 AND state = 0", "ii", id,
+                until);
+}
+
+int store_push_release(struct store *s, int64_t id)
+{
+    return EXEC(s,
+                "UPDATE pushes SET lease_until = 0 WHERE state = 0 AND lease_until > 0"
+                " AND (id = $1 OR $1 = 0)",
+                "i", id);
+}
+
 int store_push_update(struct store *s, int64_t id, int state, int attempts, int64_t next_at,
                       const char *outcome, int64_t done_at)
 {

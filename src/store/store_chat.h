@@ -106,6 +106,17 @@ int store_chat_max_id(struct store *s, int64_t *out);
 int store_push_insert(struct store *s, struct push_rec *p);
 /* pushes in state 0 with id > after, oldest first */
 int store_push_pending(struct store *s, int64_t after, int limit, store_push_cb cb, void *arg);
+/*
+ * claims up to `limit` pushes in state 0 with id > after whose lease has run out (lease_until
+ * < now: unclaimed, or claimed by a node that died), leasing them until `until`: no other node
+ * claims them meanwhile. cb gets each, in no particular order.
+ */
+int store_push_claim(struct store *s, int64_t after, int limit, int64_t now, int64_t until,
+                     store_push_cb cb, void *arg);
+/* extends the lease of a pending push to `until` */
+int store_push_lease(struct store *s, int64_t id, int64_t until);
+/* ends the lease of a pending push (id), or of every pending push (id 0) */
+int store_push_release(struct store *s, int64_t id);
 int store_push_update(struct store *s, int64_t id, int state, int attempts, int64_t next_at,
                       const char *outcome, int64_t done_at);
 int store_push_get(struct store *s, int64_t id, struct push_rec *out);
