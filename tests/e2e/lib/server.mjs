@@ -37,9 +37,9 @@ export const PG_BASE = (process.env.LIANJIE_PG || '').replace(/\/+$/, '');
 /** the engine the servers of this run use */
 export const ENGINE = PG_BASE ? 'postgres' : 'sqlite';
 
-/** runs SQL on the PostgreSQL server of LIANJIE_PG (database `db`); resolves to psql's stdout */
-export function psql(db, sql) {
-    const u = new URL(PG_BASE);
+/** runs SQL on the PostgreSQL server of LIANJIE_PG (or `base`), database `db`; psql's stdout */
+export function psql(db, sql, base = PG_BASE) {
+    const u = new URL(base);
     const args = ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', u.hostname, '-p', u.port || '5432',
         '-U', decodeURIComponent(u.username || 'postgres'), '-d', db, '-c', sql];
     return new Promise((resolve, reject) => {
@@ -48,11 +48,11 @@ export function psql(db, sql) {
     });
 }
 
-/** a new, empty database on LIANJIE_PG; answers its URL */
-export async function newDatabase() {
+/** a new, empty database on LIANJIE_PG (or `base`); answers its name and URL */
+export async function newDatabase(base = PG_BASE) {
     const name = `lj_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    await psql('postgres', `CREATE DATABASE ${name}`);
-    return { name, url: `${PG_BASE}/${name}` };
+    await psql('postgres', `CREATE DATABASE ${name}`, base);
+    return { name, url: `${base}/${name}` };
 }
 
 const SANITIZER_RE =
@@ -281,6 +281,8 @@ export class Server extends Client {
             a.push('--test-clock');
         if (this.opts.threads)
             a.push('--threads', String(this.opts.threads));
+        if (this.opts.pushLease)
+            a.push('--push-lease', String(this.opts.pushLease));
         a.push('--log-level', this.opts.logLevel || 'warn');
         return a;
     }
