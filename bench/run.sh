@@ -9,3 +9,4 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 "$HERE/push"
 "$HERE/mass"
 "$HERE/userget"
+"$HERE/multinode"

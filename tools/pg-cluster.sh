@@ -4,6 +4,7 @@
 #   127.0.0.1:PORT only, user `lianjie` trusted from loopback. Run as root (CI), the cluster
 #   belongs to the unprivileged `postgres` user that Debian's package creates, since the
 #   server refuses to run as root. `start` prints the base URL (postgres://lianjie@…:PORT).
+#   PG_FSYNC (off) and PG_SYNC (on) set fsync and synchronous_commit; PG_OPTS adds options.
 set -euo pipefail
 cmd=${1:?usage: pg-cluster.sh start DIR PORT | stop DIR | restart DIR}
 dir=${2:?DIR}
@@ -32,7 +33,7 @@ start)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=600 \
             -c shared_buffers=256MB -c fsync=${PG_FSYNC:-off} -c synchronous_commit=${PG_SYNC:-on} \
-            -c full_page_writes=off -c max_wal_size=4GB -c log_min_messages=warning" \
+            -c full_page_writes=off -c max_wal_size=4GB -c log_min_messages=warning ${PG_OPTS:-}" \
         start >/dev/null || { tail -n 40 "$dir/server.log" >&2; exit 1; }
     echo "postgres://lianjie@127.0.0.1:$port"
     ;;
