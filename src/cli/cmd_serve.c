@@ -238,5 +238,6 @@ int cmd_serve(int argc, char **argv)
     chatwait_stop();
     cluster_stop();
     writer_run_sync(quota_flush_run, NULL, NULL);
+    writer_run_sync(quota_release_run, NULL, NULL);
     return rc;
 }

@@ -1,11 +1,12 @@
 /* cluster: see cluster.h. Messages are one word and its arguments: "tok H…" (hashes of
- * superseded tokens), "ses", "az", "clk OFFSET", and "chat USER_ID" (a new message in a
+ * superseded tokens), "ses", "az", "clk OFFSET", "quota APPID [API]", and "chat USER_ID" (a new message in a
  * user's chats, for the long polls waiting on other nodes; sent after the commit, so one a
  * dying node never sent only makes a poll wait its full time). No SQL here. */
 #include "cluster.h"
 #include "chatwait.h"
 #include "clock.h"
 #include "component.h"
+#include "quota.h"
 #include "sessions.h"
 #include "tokens.h"
 #include "../store/store.h"
@@ -45,6 +46,24 @@ int cluster_clock_moved(struct store *s, int64_t offset)
     char msg[32];
     snprintf(msg, sizeof(msg), "clk %lld", (long long)offset);
     return store_notify(s, msg);
+}
+
+int cluster_quota_cleared(struct store *s, const char *appid, const char *api)
+{
+    char msg[160];
+    snprintf(msg, sizeof(msg), "quota %s%s%s", appid, api ? " " : "", api ? api : "");
+    return store_notify(s, msg);
+}
+
+static void quota_cleared(const char *p)
+{
+    char appid[19];
+    size_t n = strcspn(p, " ");
+    if (n == 0 || n >= sizeof(appid))
+        return;
+    memcpy(appid, p, n);
+    appid[n] = 0;
+    quota_reset_memory(appid, p[n] == ' ' ? p + n + 1 : NULL);
 }
 
 static int stored_offset(struct store *s, int64_t *out)
@@ -121,6 +140,8 @@ static void on_message(const char *msg)
         sessions_changed(NULL);
     else if (strcmp(msg, "az") == 0)
         component_auth_changed(NULL);
+    else if (strncmp(msg, "quota ", 6) == 0)
+        quota_cleared(msg + 6);
     else if (strncmp(msg, "chat ", 5) == 0)
         chatwait_wake(strtoll(msg + 5, NULL, 10));
     else if (strncmp(msg, "clk ", 4) == 0)

@@ -7,6 +7,7 @@
  *   - a sign-out, a changed or cancelled third-party authorization: the session and
  *     authorizer-token caches start again;
  *   - the test clock's offset;
+ *   - cleared daily quotas (calls a node had counted ahead are dropped);
  *   - a new message in a user's chats (a long poll on another node answers at once).
  * When the listener lost its connection it may have missed messages: every cache starts again.
  */
@@ -22,6 +23,8 @@ int cluster_tokens_changed(struct store *s, const struct token_rec *recs, int n)
 int cluster_sessions_changed(struct store *s);
 int cluster_authorizers_changed(struct store *s);
 int cluster_clock_moved(struct store *s, int64_t offset);
+/* an account's daily counts were cleared (api: one API's; NULL: all of them) */
+int cluster_quota_cleared(struct store *s, const char *appid, const char *api);
 
 /* the test clock: its offset lives in meta `clock_offset`, the same for every node */
 struct clock_move {

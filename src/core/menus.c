@@ -24,8 +24,12 @@
  * of the menus themselves and menus.last_id, which is written only when menus are deleted (a
  * deleted menu's id is not in the tables any more). A batch rolled back leaves it ahead of
  * the database, which only skips ids. A store that several nodes share keeps the largest id
- * in the counter (MENUID_KEY) instead, raised in the same statement that hands out the next.
+ * in the counter (MENUID_KEY) instead: the first create of a transaction reserves the next
+ * MENUID_BLOCK ids there, and that transaction's creates step through them. Writers of all
+ * nodes take turns, so a later transaction's ids are larger whichever node runs it; what a
+ * transaction left of its block is skipped.
  */
+#define MENUID_BLOCK 65536 /* and steps of 1 to 64 within it */
 static int64_t last_menuid;
 static uint64_t step_state;
 
@@ -61,14 +65,25 @@ static uint32_t random_step(void)
 
 static int next_menuid_shared(struct store *s, int64_t *out)
 {
-    static int64_t floor;
+    static int64_t floor, next, end;
+    static uint64_t tx;
     int rc = floor ? 0 : known_last(s, &floor);
     if (rc != 0)
         return rc;
     if (floor < MENUID_BASE)
         floor = MENUID_BASE + (int64_t)(random_step() % 100000000);
-    return store_counter_bump(s, "", MENUID_KEY, 0, floor, 1 + random_step() % 4096, clock_now(),
-                              out);
+    if (tx != store_tx_seq(s) || next >= end) {
+        if ((rc = store_counter_bump(s, "", MENUID_KEY, 0, floor, MENUID_BLOCK, clock_now(),
+                                     &end)) != 0)
+            return rc;
+        next = end - MENUID_BLOCK;
+        tx = store_tx_seq(s);
+    }
+    next += 1 + random_step() % 64;
+    if (next > end)
+        next = end;
+    *out = next;
+    return 0;
 }
 
 static int next_menuid(struct store *s, int64_t *out)

@@ -2,6 +2,7 @@
  * node, in the store itself on one that many nodes share. No SQL here. */
 #include "quota.h"
 #include "clock.h"
+#include "cluster.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/xalloc.h"
@@ -42,9 +43,12 @@ struct qentry {
     char api[128];
     int64_t day, used;
     int dirty;
+    /* shared store: calls counted in the database and not made yet, and the count there */
+    int64_t avail, seen;
 };
 
-#define QBUCKETS 65536 /* a power of two; one entry per account and limited API */
+#define QUOTA_BLOCK 64 /* shared store: calls counted ahead at most */
+#define QBUCKETS    65536 /* a power of two; one entry per account and limited API */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct qentry *entries;
@@ -108,15 +112,70 @@ static struct qentry *entry_today(struct store *s, const char *appid, const char
     return e;
 }
 
-/* a shared store (many nodes): each call counts in the database, exactly across nodes */
+/* finds or adds the entry of (appid, api) for `day`, locked (mu held); no database read */
+static struct qentry *entry_of(const char *appid, const char *api, int64_t day)
+{
+    pthread_mutex_lock(&mu);
+    struct qentry *e = find(appid, api);
+    if (!e) {
+        e = xcalloc(1, sizeof(*e));
+        snprintf(e->appid, sizeof(e->appid), "%s", appid);
+        snprintf(e->api, sizeof(e->api), "%s", api);
+        e->day = day;
+        e->next = entries;
+        entries = e;
+        size_t b = bucket_of(e->appid, e->api);
+        e->hnext = buckets[b];
+        buckets[b] = e;
+    }
+    if (e->day != day) {
+        e->day = day;
+        e->avail = e->seen = 0;
+    }
+    return e;
+}
+
+/* how many calls to count at once: fewer as the limit comes near, so that the calls counted
+ * ahead on each node stay few (1 in the last eighth of 8 calls or less) */
+static int64_t block_size(int64_t limit, int64_t seen)
+{
+    int64_t n = (limit - seen) / 8;
+    return n < 1 ? 1 : n > QUOTA_BLOCK ? QUOTA_BLOCK : n;
+}
+
+/*
+ * A shared store (many nodes): calls are counted in the database ahead, a block at a time,
+ * and made from this node's memory until the block is used up; so the total is exact across
+ * nodes, a killed node's unmade calls stay counted (never more than the limit), and only one
+ * call in a block waits for the database.
+ */
 static int take_shared(struct store *s, const char *appid, const char *api, int64_t limit)
 {
+    int64_t now = clock_now(), day = clock_day(now);
+    struct qentry *e = entry_of(appid, api, day);
+    if (e->avail > 0) {
+        e->avail--;
+        pthread_mutex_unlock(&mu);
+        return 0;
+    }
+    int64_t n = block_size(limit, e->seen), value = 0;
+    pthread_mutex_unlock(&mu);
     char name[140];
-    int taken;
+    int taken = 0;
     counter_name(api, name, sizeof(name));
-    int64_t now = clock_now();
-    if (store_counter_take(s, appid, name, clock_day(now), limit, now, &taken, NULL) != 0)
+    int rc = store_counter_take(s, appid, name, day, limit, n, now, &taken, &value);
+    if (rc == 0 && !taken && n > 1) /* not a whole block left: one call, if one is */
+        rc = store_counter_take(s, appid, name, day, limit, n = 1, now, &taken, &value);
+    if (rc != 0)
         return ERR_SYSTEM;
+    e = entry_of(appid, api, day);
+    if (taken) {
+        e->avail += n - 1;
+        e->seen = value > e->seen ? value : e->seen;
+    } else {
+        e->seen = limit;
+    }
+    pthread_mutex_unlock(&mu);
     return taken ? 0 : ERR_DAILY_QUOTA;
 }
 
@@ -143,9 +202,13 @@ int quota_used(struct store *s, const char *appid, const char *api, int64_t *use
 {
     if (store_is_shared(s)) {
         char name[140];
+        int64_t day = clock_day(clock_now());
         counter_name(api, name, sizeof(name));
         *used = 0;
-        int rc = store_counter_get(s, appid, name, clock_day(clock_now()), used, NULL);
+        int rc = store_counter_get(s, appid, name, day, used, NULL);
+        struct qentry *e = entry_of(appid, api, day);
+        *used -= e->avail; /* counted ahead here, not made yet (other nodes' are not known) */
+        pthread_mutex_unlock(&mu);
         return rc == ERR_NOT_FOUND ? 0 : rc;
     }
     struct qentry *e = entry_today(s, appid, api);
@@ -161,6 +224,7 @@ void quota_reset_memory(const char *appid, const char *api)
         if (strcmp(e->appid, appid) == 0 && (!api || strcmp(e->api, api) == 0)) {
             e->used = 0;
             e->dirty = 1;
+            e->avail = e->seen = 0;
         }
     }
     pthread_mutex_unlock(&mu);
@@ -174,7 +238,8 @@ int quota_clear_run(struct store *s, void *arg)
     if (clears >= CLEAR_QUOTA_PER_MONTH)
         return ERR_CLEAR_QUOTA_LIMIT;
     if (store_counter_set(s, appid, "clear_quota", month, clears + 1, now) != 0 ||
-        store_counter_clear(s, appid, "q:", clock_day(now)) != 0)
+        store_counter_clear(s, appid, "q:", clock_day(now)) != 0 ||
+        cluster_quota_cleared(s, appid, NULL) != 0)
         return ERR_SYSTEM;
     return 0;
 }
@@ -185,7 +250,8 @@ int quota_clear_one_run(struct store *s, void *arg)
     int64_t now = clock_now();
     char name[140];
     counter_name(q->api, name, sizeof(name));
-    if (store_counter_set(s, q->appid, name, clock_day(now), 0, now) != 0)
+    if (store_counter_set(s, q->appid, name, clock_day(now), 0, now) != 0 ||
+        cluster_quota_cleared(s, q->appid, q->api) != 0)
         return ERR_SYSTEM;
     return 0;
 }
@@ -203,6 +269,8 @@ void quota_clear_one_publish(void *arg)
 
 int quota_flush_run(struct store *s, void *unused)
 {
+    if (store_is_shared(s))
+        return 0; /* counted in the store already */
     int64_t now = clock_now();
     pthread_mutex_lock(&mu);
     for (struct qentry *e = entries; e; e = e->next) {
@@ -212,6 +280,26 @@ int quota_flush_run(struct store *s, void *unused)
         counter_name(e->api, name, sizeof(name));
         if (store_counter_set(s, e->appid, name, e->day, e->used, now) == 0)
             e->dirty = 0;
+    }
+    pthread_mutex_unlock(&mu);
+    return 0;
+}
+
+int quota_release_run(struct store *s, void *unused)
+{
+    if (!store_is_shared(s))
+        return 0;
+    int64_t now = clock_now();
+    pthread_mutex_lock(&mu);
+    for (struct qentry *e = entries; e; e = e->next) {
+        if (e->avail <= 0 || e->day != clock_day(now))
+            continue;
+        char name[140];
+        int taken;
+        counter_name(e->api, name, sizeof(name));
+        if (store_counter_take(s, e->appid, name, e->day, INT64_MAX, -e->avail, now, &taken,
+                               NULL) == 0)
+            e->avail = 0;
     }
     pthread_mutex_unlock(&mu);
     return 0;

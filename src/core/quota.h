@@ -2,8 +2,10 @@
  * quota: daily call quotas per (account, API), spec/README.md §5. On SQLite (one node) counting
  * happens in memory (it is on the path of every metered call); quota_flush_run, a writer job
  * the server runs every second, saves the counters so a restart keeps them. On PostgreSQL,
- * which several nodes share, every call counts in one atomic statement, so a limit is exact
- * across nodes and a killed node loses no count. Days are counted in UTC+8.
+ * which several nodes share, calls are counted in the database ahead, in blocks of up to 64
+ * that shrink as the limit nears, and made from memory: the limit is exact across nodes, a
+ * killed node loses no count, and a metered call seldom waits for the database. Days are
+ * counted in UTC+8.
  */
 #ifndef LJ_QUOTA_H
 #define LJ_QUOTA_H
@@ -34,5 +36,8 @@ int quota_clear_one_run(struct store *s, void *arg);
 void quota_clear_one_publish(void *arg);
 /* writer job: saves changed counters (arg unused) */
 int quota_flush_run(struct store *s, void *unused);
+/* writer job, at a clean stop: on a shared store, gives back the calls this node counted
+ * ahead and did not make (a killed node's stay counted: a few calls fewer that day, never more) */
+int quota_release_run(struct store *s, void *unused);
 
 #endif

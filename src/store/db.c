@@ -126,7 +126,18 @@ int64_t store_total_changes(struct store *s)
         static const char q[] = sql;           \
         return db_exec_stmt(s, db_stmt(s, q)); \
     }
-TX(store_begin, "BEGIN IMMEDIATE")
+int store_begin(struct store *s)
+{
+    static const char q[] = "BEGIN IMMEDIATE";
+    s->tx_seq++;
+    return db_exec_stmt(s, db_stmt(s, q));
+}
+
+uint64_t store_tx_seq(struct store *s)
+{
+    return s->tx_seq;
+}
+
 TX(store_commit, "COMMIT")
 TX(store_rollback, "ROLLBACK")
 TX(store_savepoint, "SAVEPOINT job")

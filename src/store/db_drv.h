@@ -66,6 +66,7 @@ struct store {
     const char *keys[STMT_SLOTS];
     struct dbst *stmts[STMT_SLOTS];
     int64_t busy_ns;
+    uint64_t tx_seq; /* transactions begun on this connection */
     int wal_pages; /* SQLite: pages in the WAL after the last commit (store_wal_manual) */
     char where[512];
 };

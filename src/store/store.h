@@ -120,6 +120,8 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s);
 
 int store_begin(struct store *s);
+/* transactions begun on this connection so far: what was reserved in another is gone */
+uint64_t store_tx_seq(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 int store_savepoint(struct store *s);
@@ -198,12 +200,12 @@ int store_counter_get(struct store *s, const char *appid, const char *name, int6
 int store_counter_set(struct store *s, const char *appid, const char *name, int64_t period,
                       int64_t value, int64_t now);
 /*
- * counts one more in (appid, name, period) unless it already reached `limit`, in one atomic
+ * counts n more in (appid, name, period) unless that would pass `limit`, in one atomic
  * statement: *taken 1 (and *value the new count) or 0. On PostgreSQL, outside a transaction,
  * it commits without waiting for the disk (see db_pg.c).
  */
 int store_counter_take(struct store *s, const char *appid, const char *name, int64_t period,
-                       int64_t limit, int64_t now, int *taken, int64_t *value);
+                       int64_t limit, int64_t n, int64_t now, int *taken, int64_t *value);
 /* raises (appid, name, period) to at least `floor`, then adds `step`, in one atomic statement;
  * *value the new value */
 int store_counter_bump(struct store *s, const char *appid, const char *name, int64_t period,

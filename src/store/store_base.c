@@ -347,17 +347,19 @@ int store_counter_set(struct store *s, const char *appid, const char *name, int6
 }
 
 int store_counter_take(struct store *s, const char *appid, const char *name, int64_t period,
-                       int64_t limit, int64_t now, int *taken, int64_t *value)
+                       int64_t limit, int64_t n, int64_t now, int *taken, int64_t *value)
 {
     int64_t o[2] = {0, 0};
     *taken = 0;
+    if (n > limit)
+        return 0;
     int rc = db_one_row(s,
                         db_query(s,
                                  "INSERT INTO counters(appid, name, period, value, updated_at)"
-                                 " VALUES($1, $2, $3, 1, $5) ON CONFLICT(appid, name, period)"
-                                 " DO UPDATE SET value = counters.value + 1, updated_at = $5"
-                                 " WHERE counters.value < $4 RETURNING value, updated_at",
-                                 "ttiii", appid, name, period, limit, now),
+                                 " VALUES($1, $2, $3, $6, $5) ON CONFLICT(appid, name, period)"
+                                 " DO UPDATE SET value = counters.value + $6, updated_at = $5"
+                                 " WHERE counters.value + $6 <= $4 RETURNING value, updated_at",
+                                 "ttiiii", appid, name, period, limit, now, n),
                         fill_counter, o);
     if (rc == ERR_NOT_FOUND)
         return 0;

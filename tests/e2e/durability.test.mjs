@@ -2,7 +2,7 @@
 // kill -9, then a restart on the same data directory.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { useServer } from './lib/server.mjs';
+import { ENGINE, useServer } from './lib/server.mjs';
 
 describe('durability across kill -9', () => {
     const h = useServer({});
@@ -97,7 +97,13 @@ describe('durability across kill -9', () => {
         await srv.start();
         const t = (await srv.token(a.appid, a.secret)).access_token;
         const q = await srv.post(`/cgi-bin/openapi/quota/get?access_token=${t}`, { cgi_path: '/cgi-bin/token' });
-        assert.equal(q.body.quota.used, 4, q.text);
+        if (ENGINE === 'sqlite') {
+            assert.equal(q.body.quota.used, 4, q.text);
+        } else {
+            // PostgreSQL counts calls in the database ahead, up to 64 at a time (quota.h): the
+            // killed node's unmade ones stay counted, never fewer than were made
+            assert.ok(q.body.quota.used >= 4 && q.body.quota.used <= 4 + 64, q.text);
+        }
     });
 
     it('keeps the quota clear budget across kill -9', async () => {
