@@ -74,9 +74,11 @@ $(UNIT_BIN): $(UNIT_SRCS) $(LIBOBJS)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) -Isrc -o $@ $(UNIT_SRCS) $(LIBOBJS) $(LDLIBS) $$(pkg-config --libs criterion)
 
+# the store's contract runs again on PostgreSQL (suite store_pg, with a throwaway cluster)
 unit: deps-test
 	@$(MAKE) --no-print-directory MODE=asan build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit-tests --jobs 2
+	tools/with-pg.sh env ASAN_OPTIONS=detect_leaks=1 build/asan/unit-tests --jobs 2 --filter 'store_pg/*'
 
 # npm packages for the browser tests (playwright-core drives Debian's chromium; no download)
 E2E_MODULES := tests/e2e/node_modules/.package-lock.json

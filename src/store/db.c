@@ -262,6 +262,19 @@ int db_exec_stmt(struct store *s, struct dbst *st)
     return run_to_end(s, st, 0, NULL);
 }
 
+int db_exec_deferred(struct store *s, struct dbst *st)
+{
+    if (!st)
+        return ERR_SYSTEM;
+    int64_t t0 = clock_mono_ns();
+    int rc = s->ops->defer(s, st);
+    s->busy_ns += clock_mono_ns() - t0;
+    if (rc == -2)
+        return db_exec_stmt(s, st);
+    db_done(st);
+    return rc == DRV_DONE ? 0 : ERR_SYSTEM;
+}
+
 int db_insert_id(struct store *s, struct dbst *st, int64_t *id)
 {
     return run_to_end(s, st, 1, id);

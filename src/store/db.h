@@ -30,6 +30,13 @@ struct dbst *db_query(struct store *s, const char *sql, const char *types, ...);
 void db_done(struct dbst *st);
 /* runs a statement to its end: 0, ERR_CONFLICT (a unique key taken) or ERR_SYSTEM */
 int db_exec_stmt(struct store *s, struct dbst *st);
+/*
+ * like db_exec_stmt for a statement whose only failure would be a system error (no unique
+ * key it could find taken, no count of rows wanted): inside a PostgreSQL transaction it is
+ * sent without waiting for its answer, and if it fails the transaction does (its COMMIT
+ * fails). Saves a round trip a statement on the hot write paths.
+ */
+int db_exec_deferred(struct store *s, struct dbst *st);
 /* runs an INSERT into a table with a generated `id` and sets *id; like db_exec_stmt */
 int db_insert_id(struct store *s, struct dbst *st, int64_t *id);
 /* steps a query; 1 = row, 0 = no more rows, -1 = error (statement already reset) */
@@ -60,5 +67,7 @@ int64_t db_changes(struct store *s);
 int db_data_version(struct store *s, int64_t v[2]);
 
 #define EXEC(s, sql, types, ...) db_exec_stmt((s), db_query((s), (sql), (types), __VA_ARGS__))
+#define EXEC_DEFERRED(s, sql, types, ...) \
+    db_exec_deferred((s), db_query((s), (sql), (types), __VA_ARGS__))
 
 #endif

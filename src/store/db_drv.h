@@ -47,6 +47,8 @@ struct db_ops {
     /* DRV_ROW, DRV_DONE, DRV_CONFLICT or DRV_ERROR; `want_id`: an insert whose id is read */
     int (*step)(struct store *s, struct dbst *st, int want_id);
     void (*reset)(struct store *s, struct dbst *st);
+    /* runs st without waiting for its result where it can (DRV_DONE, DRV_ERROR), else -2 */
+    int (*defer)(struct store *s, struct dbst *st);
     int64_t (*col_int64)(struct dbst *st, int i);
     const char *(*col_text)(struct dbst *st, int i);
     size_t (*col_bytes)(struct dbst *st, int i);

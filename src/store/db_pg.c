@@ -51,7 +51,12 @@
 struct pg_conn {
     unsigned gen; /* bumped on every reconnect: statements are prepared again */
     int64_t changes, total_changes;
+    int pending;         /* deferred statements whose results were not read yet */
+    int deferred_failed; /* one of them failed: the transaction is lost */
 };
+
+/* deferred statements sent before their results are read, at the most */
+#define PIPELINE_MAX 256
 
 enum pg_kind { PG_PREPARED, PG_BEGIN };
 
@@ -123,9 +128,11 @@ static int result_ok(PGresult *r)
     return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
 }
 
+static int pipeline_flush(struct store *s);
+
 static int pg_exec_script(struct store *s, const char *sql)
 {
-    if (ensure_conn(s) != 0)
+    if (pipeline_flush(s) != 0 || ensure_conn(s) != 0)
         return ERR_SYSTEM;
     PGresult *r = PQexec(CONN(s), sql);
     int ok = result_ok(r);
@@ -302,19 +309,10 @@ static int bad_text(struct dbst *st)
     return 0;
 }
 
-static PGresult *run(struct store *s, struct dbst *st, int want_id)
+/* the bound values as text, for libpq */
+static void param_values(struct dbst *st, const char **vals)
 {
     struct pg_stmt *p = PGS(st);
-    if (p->kind == PG_BEGIN) {
-        char q[128];
-        snprintf(q, sizeof(q),
-                 "BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock(%d)",
-                 ADVISORY_WRITE);
-        return PQexec(CONN(s), q);
-    }
-    if (prepared(s, st, want_id) != 0)
-        return NULL;
-    const char *vals[MAX_PARAMS];
     for (int i = 0; i < st->nparams; i++) {
         const struct db_val *v = &st->vals[i];
         if (p->scrubbed[i]) {
@@ -326,6 +324,86 @@ static PGresult *run(struct store *s, struct dbst *st, int want_id)
             vals[i] = p->ibuf[i];
         }
     }
+}
+
+/*
+ * Reads the results of the deferred statements (pg_defer) and leaves pipeline mode: 0, or -1
+ * when one failed, and with it the transaction (PostgreSQL refuses the rest of it).
+ */
+static int pipeline_flush(struct store *s)
+{
+    struct pg_conn *pc = PGC(s);
+    PGconn *c = CONN(s);
+    if (!c || PQpipelineStatus(c) == PQ_PIPELINE_OFF)
+        return 0;
+    int failed = !PQpipelineSync(c);
+    for (int done = failed; !done;) {
+        PGresult *r = PQgetResult(c);
+        if (!r) { /* the end of one statement's results, or a lost connection */
+            failed |= done = PQstatus(c) != CONNECTION_OK;
+            continue;
+        }
+        ExecStatusType t = PQresultStatus(r);
+        if (t == PGRES_PIPELINE_SYNC) {
+            done = 1;
+        } else if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+            if (!failed && t != PGRES_PIPELINE_ABORTED)
+                log_error("store", "a deferred statement failed: %s", PQresultErrorMessage(r));
+            failed = 1;
+        }
+        PQclear(r);
+    }
+    pc->pending = 0;
+    PQexitPipelineMode(c);
+    if (failed)
+        pc->deferred_failed = 1;
+    return failed ? -1 : 0;
+}
+
+/*
+ * Inside a transaction, sends st without waiting for its result (libpq's pipeline mode): the
+ * results are read before the next statement that is not deferred (COMMIT at the latest), and
+ * a failure fails the transaction. Outside one, st runs at once.
+ */
+static int pg_defer(struct store *s, struct dbst *st)
+{
+    struct pg_stmt *p = PGS(st);
+    struct pg_conn *pc = PGC(s);
+    PGconn *c = CONN(s);
+    int in_tx = pc->pending > 0 || (c && PQtransactionStatus(c) == PQTRANS_INTRANS);
+    if (!in_tx || p->kind != PG_PREPARED || bad_text(st) || p->conflict_if_none)
+        return -2; /* not deferred: run it as usual */
+    if (p->gen != pc->gen && (pipeline_flush(s) != 0 || prepared(s, st, 0) != 0))
+        return DRV_ERROR;
+    if (PQpipelineStatus(c) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c))
+        return DRV_ERROR;
+    const char *vals[MAX_PARAMS];
+    param_values(st, vals);
+    if (!PQsendQueryPrepared(c, p->name, st->nparams, vals, NULL, NULL, 0)) {
+        log_error("store", "cannot send a deferred statement: %s", PQerrorMessage(c));
+        pc->deferred_failed = 1;
+        return DRV_ERROR;
+    }
+    if (++pc->pending >= PIPELINE_MAX && pipeline_flush(s) != 0)
+        return DRV_ERROR;
+    return DRV_DONE;
+}
+
+static PGresult *run(struct store *s, struct dbst *st, int want_id)
+{
+    struct pg_stmt *p = PGS(st);
+    if (p->kind == PG_BEGIN) {
+        PGC(s)->deferred_failed = 0;
+        char q[128];
+        snprintf(q, sizeof(q),
+                 "BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock(%d)",
+                 ADVISORY_WRITE);
+        return PQexec(CONN(s), q);
+    }
+    if (prepared(s, st, want_id) != 0)
+        return NULL;
+    const char *vals[MAX_PARAMS];
+    param_values(st, vals);
     return PQexecPrepared(CONN(s), want_id ? p->name_id : p->name, st->nparams, vals, NULL, NULL,
                           0);
 }
@@ -345,6 +423,8 @@ static int failure(struct store *s, struct dbst *st, PGresult *r)
 static int execute(struct store *s, struct dbst *st, int want_id)
 {
     struct pg_stmt *p = PGS(st);
+    if (pipeline_flush(s) != 0)
+        return DRV_ERROR;
     int idle = !s->conn || PQtransactionStatus(CONN(s)) == PQTRANS_IDLE ||
                PQtransactionStatus(CONN(s)) == PQTRANS_UNKNOWN;
     if (idle && ensure_conn(s) != 0)
@@ -371,6 +451,12 @@ static int execute(struct store *s, struct dbst *st, int want_id)
     if (p->conflict_if_none && PGC(s)->changes == 0) {
         PQclear(r);
         return DRV_CONFLICT;
+    }
+    /* COMMIT of a transaction that a failed statement had lost answers ROLLBACK, not an error */
+    if (strcmp(st->sql, "COMMIT") == 0 && strcmp(cmd, "ROLLBACK") == 0) {
+        log_error("store", "the transaction was lost: COMMIT rolled back");
+        PQclear(r);
+        return DRV_ERROR;
     }
     p->res = r;
     p->row = 0;
@@ -444,7 +530,8 @@ static int pg_data_version(struct store *s, int64_t v[2])
 
 int store_tx_failed(struct store *s)
 {
-    return s->ops == &db_pg_ops && PQtransactionStatus(CONN(s)) == PQTRANS_INERROR;
+    return s->ops == &db_pg_ops &&
+           (PGC(s)->deferred_failed || PQtransactionStatus(CONN(s)) == PQTRANS_INERROR);
 }
 
 const struct db_ops db_pg_ops = {
@@ -458,6 +545,7 @@ const struct db_ops db_pg_ops = {
     .bind = pg_bind,
     .finalize = pg_finalize,
     .step = pg_step,
+    .defer = pg_defer,
     .reset = pg_reset,
     .col_int64 = pg_col_int64,
     .col_text = pg_col_text,

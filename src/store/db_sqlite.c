@@ -135,6 +135,12 @@ static int sq_step(struct store *s, struct dbst *st, int want_id)
     return DRV_ERROR;
 }
 
+/* SQLite answers at once anyway */
+static int sq_defer(struct store *s, struct dbst *st)
+{
+    return -2;
+}
+
 static void sq_reset(struct store *s, struct dbst *st)
 {
     sqlite3_reset(ST(st));
@@ -197,6 +203,7 @@ const struct db_ops db_sqlite_ops = {
     .bind = sq_bind,
     .finalize = sq_finalize,
     .step = sq_step,
+    .defer = sq_defer,
     .reset = sq_reset,
     .col_int64 = sq_col_int64,
     .col_text = sq_col_text,

@@ -54,8 +54,8 @@ static int each_menu(struct store *s, struct dbst *st, int one, store_menu_cb cb
 
 int store_menu_insert(struct store *s, const struct menu_row *m)
 {
-    if (!m->conditional)
-        return EXEC(s,
+    if (!m->conditional) /* an upsert: nothing but a system error can make it fail */
+        return EXEC_DEFERRED(s,
                     "INSERT INTO menu_defaults(menuid, appid, buttons, domains, created_at)"
                     " VALUES($1, $2, $3, $4, $5) ON CONFLICT(appid) DO UPDATE SET"
                     " menuid = excluded.menuid, buttons = excluded.buttons,"
