@@ -47,7 +47,7 @@ struct qentry {
     int64_t avail, seen;
 };
 
-#define QUOTA_BLOCK 64 /* shared store: calls counted ahead at most */
+#define QUOTA_BLOCK 64    /* shared store: calls counted ahead at most */
 #define QBUCKETS    65536 /* a power of two; one entry per account and limited API */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

@@ -109,7 +109,7 @@ struct http_config {
     int threads;
     const char *data_dir; /* media files */
     const char *store;    /* store_open()'s location: a PostgreSQL URL or data_dir */
-    const char *web_dir; /* the web client's files (static.c); NULL: not served */
+    const char *web_dir;  /* the web client's files (static.c); NULL: not served */
 };
 
 /*

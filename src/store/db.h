@@ -58,6 +58,22 @@ int db_one_row(struct store *s, struct dbst *st, void (*fill)(struct dbst *, voi
 int db_each(struct store *s, struct dbst *st, int one, void (*row)(struct dbst *, void *),
             void *ctx);
 
+/*
+ * steps st to its end; for each row, fill(st, &row) into a `type` and cb(arg, &row). 0, or
+ * ERR_SYSTEM (also when st is NULL: the query could not be prepared or bound).
+ */
+#define DB_ROWS(s, st, type, fill, cb, arg)                     \
+    ({                                                          \
+        struct dbst *db_st_ = (st);                             \
+        int db_r_ = db_st_ ? 0 : -1;                            \
+        while (db_st_ && (db_r_ = db_step((s), db_st_)) == 1) { \
+            type db_row_;                                       \
+            fill(db_st_, &db_row_);                             \
+            cb(arg, &db_row_);                                  \
+        }                                                       \
+        db_r_ < 0 ? ERR_SYSTEM : 0;                             \
+    })
+
 /* rows changed by the last INSERT, UPDATE or DELETE of this connection */
 int64_t db_changes(struct store *s);
 /*

@@ -23,9 +23,9 @@ struct db_val {
 
 struct dbst {
     struct store *s;
-    const char *sql; /* the shared SQL text: the cache key */
-    void *h;         /* the driver's statement */
-    int nparams;     /* the highest $N the SQL names */
+    const char *sql;                /* the shared SQL text: the cache key */
+    void *h;                        /* the driver's statement */
+    int nparams;                    /* the highest $N the SQL names */
     unsigned char used[MAX_PARAMS]; /* $N+1 appears in the SQL */
     struct db_val vals[MAX_PARAMS];
     int slot;
@@ -69,7 +69,7 @@ struct store {
     struct dbst *stmts[STMT_SLOTS];
     int64_t busy_ns;
     uint64_t tx_seq; /* transactions begun on this connection */
-    int wal_pages; /* SQLite: pages in the WAL after the last commit (store_wal_manual) */
+    int wal_pages;   /* SQLite: pages in the WAL after the last commit (store_wal_manual) */
     char where[512];
 };
 

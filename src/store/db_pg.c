@@ -74,7 +74,7 @@ struct pg_stmt {
 };
 
 #define PGS(st) ((struct pg_stmt *)(st)->h)
-#define PGC(s) ((struct pg_conn *)(s)->drv)
+#define PGC(s)  ((struct pg_conn *)(s)->drv)
 
 static void no_notices(void *arg, const char *msg)
 {
@@ -82,9 +82,14 @@ static void no_notices(void *arg, const char *msg)
 
 static int connect_now(struct store *s)
 {
-    const char *keys[] = {"dbname",           "connect_timeout",     "application_name",
-                          "keepalives_idle",  "keepalives_interval", "keepalives_count",
-                          "options",          NULL};
+    const char *keys[] = {"dbname",
+                          "connect_timeout",
+                          "application_name",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "options",
+                          NULL};
     const char *vals[] = {s->where, "3", "lianjie", "5", "2", "2", "-c synchronous_commit=off",
                           NULL};
     PGconn *c = PQconnectdbParams(keys, vals, 1);
@@ -599,8 +604,8 @@ static void send_broadcasts(void)
     pthread_mutex_unlock(&L.mu);
     for (int i = 0; i < n; i++) {
         const char *v[1] = {out[i]};
-        PQclear(PQexecParams(CONN(&L.s), "SELECT pg_notify('lianjie', $1)", 1, NULL, v, NULL,
-                             NULL, 0));
+        PQclear(
+            PQexecParams(CONN(&L.s), "SELECT pg_notify('lianjie', $1)", 1, NULL, v, NULL, NULL, 0));
         free(out[i]);
     }
 }

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define DB(s) ((sqlite3 *)(s)->conn)
+#define DB(s)  ((sqlite3 *)(s)->conn)
 #define ST(st) ((sqlite3_stmt *)(st)->h)
 
 static int exec_script(struct store *s, const char *sql)
@@ -52,8 +52,8 @@ static int sq_open(struct store *s, const char *dir)
     }
     pthread_once(&once, global_init_once);
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     s->conn = db;
     if (rc != SQLITE_OK) {
         log_error("store", "cannot open '%s': %s", path, sqlite3_errmsg(db));

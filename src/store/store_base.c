@@ -72,17 +72,11 @@ int store_open_account_get(struct store *s, const char *appid, struct open_accou
 
 int store_open_account_list(struct store *s, store_open_account_cb cb, void *arg)
 {
-    struct dbst *st = db_query(
-        s, "SELECT appid, name, created_at FROM open_accounts ORDER BY created_at, appid", "");
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = db_step(s, st)) == 1) {
-        struct open_account o;
-        fill_open(st, &o);
-        cb(arg, &o);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    return DB_ROWS(
+        s,
+        db_query(s, "SELECT appid, name, created_at FROM open_accounts ORDER BY created_at, appid",
+                 ""),
+        struct open_account, fill_open, cb, arg);
 }
 
 /* ------------------------------------------------------------------ official accounts */
@@ -132,17 +126,9 @@ int store_account_get(struct store *s, const char *appid, struct account *out)
 
 int store_account_list(struct store *s, store_account_cb cb, void *arg)
 {
-    struct dbst *st =
-        db_query(s, "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, appid", "");
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = db_step(s, st)) == 1) {
-        struct account a;
-        fill_account(st, &a);
-        cb(arg, &a);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    return DB_ROWS(
+        s, db_query(s, "SELECT " ACCOUNT_COLS " FROM accounts ORDER BY created_at, appid", ""),
+        struct account, fill_account, cb, arg);
 }
 
 int store_account_update(struct store *s, const struct account *a)
@@ -215,16 +201,8 @@ int store_user_get_by_name(struct store *s, const char *username, struct user *o
 
 int store_user_list(struct store *s, store_user_cb cb, void *arg)
 {
-    struct dbst *st = db_query(s, "SELECT " USER_COLS " FROM users ORDER BY id", "");
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = db_step(s, st)) == 1) {
-        struct user u;
-        fill_user(st, &u);
-        cb(arg, &u);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    return DB_ROWS(s, db_query(s, "SELECT " USER_COLS " FROM users ORDER BY id", ""), struct user,
+                   fill_user, cb, arg);
 }
 
 int store_user_set_password(struct store *s, int64_t id, const char *password_hash)
@@ -291,19 +269,12 @@ int store_token_supersede(struct store *s, const char *appid, int kind, int64_t 
 int store_token_list_live(struct store *s, const char *appid, int kind, int64_t after,
                           store_token_cb cb, void *arg)
 {
-    struct dbst *st = db_query(s,
-                                "SELECT " TOKEN_COLS " FROM access_tokens"
-                                " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
-                                "tii", appid, (int64_t)kind, after);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = db_step(s, st)) == 1) {
-        struct token_rec t;
-        fill_token(st, &t);
-        cb(arg, &t);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    return DB_ROWS(s,
+                   db_query(s,
+                            "SELECT " TOKEN_COLS " FROM access_tokens"
+                            " WHERE appid = $1 AND kind = $2 AND expires_at > $3",
+                            "tii", appid, (int64_t)kind, after),
+                   struct token_rec, fill_token, cb, arg);
 }
 
 int store_token_purge(struct store *s, int64_t before)

@@ -76,20 +76,13 @@ int store_follower_put(struct store *s, const struct follower *f)
 
 int store_follower_list_user(struct store *s, int64_t user_id, store_follower_cb cb, void *arg)
 {
-    struct dbst *st =
-        db_query(s,
-                 "SELECT " FOLLOWER_COLS " FROM followers WHERE user_id = $1 AND subscribed = 1"
-                 " ORDER BY subscribe_time DESC",
-                 "i", user_id);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = db_step(s, st)) == 1) {
-        struct follower f;
-        fill_follower(st, &f);
-        cb(arg, &f);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    return DB_ROWS(s,
+                   db_query(s,
+                            "SELECT " FOLLOWER_COLS
+                            " FROM followers WHERE user_id = $1 AND subscribed = 1"
+                            " ORDER BY subscribe_time DESC",
+                            "i", user_id),
+                   struct follower, fill_follower, cb, arg);
 }
 
 /* ------------------------------------------------------------------ chat messages */
@@ -142,36 +135,31 @@ static void fill_chat(struct dbst *st, struct chat_msg *m)
 int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
                     int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg)
 {
-    struct dbst *st = db_query(
+    return DB_ROWS(
         s,
-        "SELECT * FROM (SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
-        " created_at FROM messages WHERE appid = $1 AND user_id = $2 AND id > $5"
-        " UNION ALL SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
-        " created_at FROM messages m WHERE appid = $1 AND user_id = 0 AND id > $5"
-        " AND id > $4 AND (audience = -1"
-        "  OR (audience > 0 AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
-        "   AND t.openid = $3 AND t.tag_id = m.audience))"
-        "  OR (audience = -2 AND EXISTS(SELECT 1 FROM mass_targets x"
-        "   WHERE x.message_id = m.id AND x.user_id = $2)))"
-        /* a capped send is not shown past the 4th of its month that reached the user */
-        " AND NOT EXISTS(SELECT 1 FROM mass_jobs j WHERE j.message_id = m.id AND j.month > 0"
-        "  AND (SELECT COUNT(*) FROM mass_jobs e WHERE e.appid = $1 AND e.month = j.month"
-        "   AND e.msg_id < j.msg_id AND e.message_id > $4 AND (e.kind = 'all'"
-        "   OR (e.kind = 'tag' AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
-        "    AND t.openid = $3 AND t.tag_id = e.tag_id))"
-        "   OR (e.kind = 'list' AND EXISTS(SELECT 1 FROM mass_targets x"
-        "    WHERE x.message_id = e.message_id AND x.user_id = $2)))) >= " MASS_MONTH_CAP_SQL "))"
-        " AS chat ORDER BY id LIMIT $6",
-        "titiii", appid, user_id, openid, since, after, (int64_t)limit);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = db_step(s, st)) == 1) {
-        struct chat_msg m;
-        fill_chat(st, &m);
-        cb(arg, &m);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+        db_query(
+            s,
+            "SELECT * FROM (SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
+            " created_at FROM messages WHERE appid = $1 AND user_id = $2 AND id > $5"
+            " UNION ALL SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
+            " created_at FROM messages m WHERE appid = $1 AND user_id = 0 AND id > $5"
+            " AND id > $4 AND (audience = -1"
+            " OR (audience > 0 AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
+            " AND t.openid = $3 AND t.tag_id = m.audience))"
+            " OR (audience = -2 AND EXISTS(SELECT 1 FROM mass_targets x"
+            " WHERE x.message_id = m.id AND x.user_id = $2)))" /* a capped send is not shown past
+                                                                  the 4th of its month that reached
+                                                                  the user */
+            " AND NOT EXISTS(SELECT 1 FROM mass_jobs j WHERE j.message_id = m.id AND j.month > 0"
+            " AND (SELECT COUNT(*) FROM mass_jobs e WHERE e.appid = $1 AND e.month = j.month"
+            " AND e.msg_id < j.msg_id AND e.message_id > $4 AND (e.kind = 'all'"
+            " OR (e.kind = 'tag' AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
+            " AND t.openid = $3 AND t.tag_id = e.tag_id))"
+            " OR (e.kind = 'list' AND EXISTS(SELECT 1 FROM mass_targets x"
+            " WHERE x.message_id = e.message_id AND x.user_id = $2)))) >= " MASS_MONTH_CAP_SQL "))"
+            " AS chat ORDER BY id LIMIT $6",
+            "titiii", appid, user_id, openid, since, after, (int64_t)limit),
+        struct chat_msg, fill_chat, cb, arg);
 }
 
 /* ------------------------------------------------------------------ push outbox */
@@ -183,13 +171,13 @@ int store_chat_list(struct store *s, const char *appid, int64_t user_id, const c
 int store_push_insert(struct store *s, struct push_rec *p)
 {
     struct dbst *st = db_query(s,
-                                "INSERT INTO pushes(appid, target, user_id, openid, kind, xml,"
-                                " reply_ok, state, attempts, next_at, lease_until, outcome,"
-                                " created_at, created_ns, done_at, via) VALUES($1, $2, $3, $4,"
-                                " $5, $6, $7, $8, 0, $9, 0, $10, $11, $12, 0, $13)",
-                                "ttitttiiitiit", p->appid, p->target, p->user_id, p->openid,
-                                p->kind, p->xml, (int64_t)p->reply_ok, (int64_t)p->state,
-                                p->next_at, p->outcome, p->created_at, p->created_ns, p->via);
+                               "INSERT INTO pushes(appid, target, user_id, openid, kind, xml,"
+                               " reply_ok, state, attempts, next_at, lease_until, outcome,"
+                               " created_at, created_ns, done_at, via) VALUES($1, $2, $3, $4,"
+                               " $5, $6, $7, $8, 0, $9, 0, $10, $11, $12, 0, $13)",
+                               "ttitttiiitiit", p->appid, p->target, p->user_id, p->openid, p->kind,
+                               p->xml, (int64_t)p->reply_ok, (int64_t)p->state, p->next_at,
+                               p->outcome, p->created_at, p->created_ns, p->via);
     return st ? db_insert_id(s, st, &p->id) : ERR_SYSTEM;
 }
 
@@ -238,13 +226,14 @@ int store_push_pending(struct store *s, int64_t after, int limit, store_push_cb 
 int store_push_claim(struct store *s, int64_t after, int limit, int64_t now, int64_t until,
                      store_push_cb cb, void *arg)
 {
-    return each_push(s,
-                     db_query(s,
-                              "UPDATE pushes SET lease_until = $4 WHERE id IN (SELECT id FROM pushes"
-                              " WHERE state = 0 AND id > $1 AND lease_until < $3 ORDER BY id"
-                              " LIMIT $2) RETURNING " PUSH_COLS,
-                              "iiii", after, (int64_t)limit, now, until),
-                     cb, arg);
+    return each_push(
+        s,
+        db_query(s,
+                 "UPDATE pushes SET lease_until = $4 WHERE id IN (SELECT id FROM pushes"
+                 " WHERE state = 0 AND id > $1 AND lease_until < $3 ORDER BY id"
+                 " LIMIT $2) RETURNING " PUSH_COLS,
+                 "iiii", after, (int64_t)limit, now, until),
+        cb, arg);
 }
 
 int store_push_lease(struct store *s, int64_t id, int64_t until)
@@ -318,10 +307,10 @@ int store_attempt_insert(struct store *s, const struct push_attempt *a)
 int store_attempt_list(struct store *s, int64_t push_id, store_attempt_cb cb, void *arg)
 {
     struct dbst *st = db_query(s,
-                                "SELECT id, push_id, appid, attempt, started_at, duration_ms,"
-                                " url, request, http_status, response, outcome, detail"
-                                " FROM push_attempts WHERE push_id = $1 ORDER BY id",
-                                "i", push_id);
+                               "SELECT id, push_id, appid, attempt, started_at, duration_ms,"
+                               " url, request, http_status, response, outcome, detail"
+                               " FROM push_attempts WHERE push_id = $1 ORDER BY id",
+                               "i", push_id);
     if (!st)
         return ERR_SYSTEM;
     int r;

@@ -308,10 +308,10 @@ int store_auth_list(struct store *s, const char *component_appid, int64_t offset
     if (rc != 0)
         return rc;
     struct dbst *st = db_query(s,
-                                "SELECT " AUTH_COLS " FROM component_auths"
-                                " WHERE component_appid = $1 ORDER BY auth_time, authorizer_appid"
-                                " LIMIT $2 OFFSET $3",
-                                "tii", component_appid, limit, offset);
+                               "SELECT " AUTH_COLS " FROM component_auths"
+                               " WHERE component_appid = $1 ORDER BY auth_time, authorizer_appid"
+                               " LIMIT $2 OFFSET $3",
+                               "tii", component_appid, limit, offset);
     struct auth_rows rows = {cb, arg};
     return db_each(s, st, 0, auth_row, &rows);
 }
@@ -439,9 +439,9 @@ int store_auth_list_authorizer(struct store *s, const char *authorizer_appid,
                                store_component_auth_cb cb, void *arg)
 {
     struct dbst *st = db_query(s,
-                                "SELECT " AUTH_COLS " FROM component_auths"
-                                " WHERE authorizer_appid = $1 ORDER BY auth_time, component_appid",
-                                "t", authorizer_appid);
+                               "SELECT " AUTH_COLS " FROM component_auths"
+                               " WHERE authorizer_appid = $1 ORDER BY auth_time, component_appid",
+                               "t", authorizer_appid);
     struct auth_rows rows = {cb, arg};
     return db_each(s, st, 0, auth_row, &rows);
 }

@@ -31,13 +31,13 @@ static void fill_mass(struct dbst *st, void *out)
 int store_mass_insert(struct store *s, struct mass_job *j)
 {
     struct dbst *st = db_query(s,
-                                "INSERT INTO mass_jobs(appid, msg_data_id, kind, tag_id, msgtype,"
-                                " clientmsgid, status, total, sent, errors, message_id,"
-                                " created_at, month) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                                " $10, $11, $12, $13) RETURNING msg_id",
-                                "tititttiiiiii", j->appid, j->msg_data_id, j->kind, j->tag_id,
-                                j->msgtype, j->clientmsgid, j->status, j->total, j->sent, j->errors,
-                                j->message_id, j->created_at, j->month);
+                               "INSERT INTO mass_jobs(appid, msg_data_id, kind, tag_id, msgtype,"
+                               " clientmsgid, status, total, sent, errors, message_id,"
+                               " created_at, month) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                               " $10, $11, $12, $13) RETURNING msg_id",
+                               "tititttiiiiii", j->appid, j->msg_data_id, j->kind, j->tag_id,
+                               j->msgtype, j->clientmsgid, j->status, j->total, j->sent, j->errors,
+                               j->message_id, j->created_at, j->month);
     if (!st || db_step(s, st) != 1)
         return ERR_SYSTEM;
     j->msg_id = db_int64(st, 0);

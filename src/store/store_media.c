@@ -126,12 +126,10 @@ static void media_row(struct dbst *st, void *ctx)
     struct media_rows *rows = ctx;
     struct media_rec m;
     rows->fill(st, &m);
-    rows->cb(rows->arg, &m,
-             rows->content_col ? db_text(st, rows->content_col) : NULL);
+    rows->cb(rows->arg, &m, rows->content_col ? db_text(st, rows->content_col) : NULL);
 }
 
-static int each_row(struct store *s, struct dbst *st, int content_col, store_media_cb cb,
-                    void *arg)
+static int each_row(struct store *s, struct dbst *st, int content_col, store_media_cb cb, void *arg)
 {
     struct media_rows rows = {content_col, cb, arg, fill_media};
     return db_each(s, st, 0, media_row, &rows);
@@ -168,10 +166,10 @@ static void fill_purged(struct dbst *st, void *out)
 int store_media_purge(struct store *s, int64_t now, int64_t limit, store_media_cb cb, void *arg)
 {
     struct dbst *st = db_query(s,
-                                "DELETE FROM media WHERE id IN (SELECT id FROM media"
-                                " WHERE permanent = 0 AND expires_at <= $1 LIMIT $2)"
-                                " RETURNING appid, media_id",
-                                "ii", now, limit);
+                               "DELETE FROM media WHERE id IN (SELECT id FROM media"
+                               " WHERE permanent = 0 AND expires_at <= $1 LIMIT $2)"
+                               " RETURNING appid, media_id",
+                               "ii", now, limit);
     struct media_rows rows = {0, cb, arg, fill_purged};
     return db_each(s, st, 0, media_row, &rows);
 }

@@ -55,12 +55,13 @@ static int each_menu(struct store *s, struct dbst *st, int one, store_menu_cb cb
 int store_menu_insert(struct store *s, const struct menu_row *m)
 {
     if (!m->conditional) /* an upsert: nothing but a system error can make it fail */
-        return EXEC_DEFERRED(s,
-                    "INSERT INTO menu_defaults(menuid, appid, buttons, domains, created_at)"
-                    " VALUES($1, $2, $3, $4, $5) ON CONFLICT(appid) DO UPDATE SET"
-                    " menuid = excluded.menuid, buttons = excluded.buttons,"
-                    " domains = excluded.domains, created_at = excluded.created_at",
-                    "ittti", m->menuid, m->appid, m->buttons, m->domains, m->created_at);
+        return EXEC_DEFERRED(
+            s,
+            "INSERT INTO menu_defaults(menuid, appid, buttons, domains, created_at)"
+            " VALUES($1, $2, $3, $4, $5) ON CONFLICT(appid) DO UPDATE SET"
+            " menuid = excluded.menuid, buttons = excluded.buttons,"
+            " domains = excluded.domains, created_at = excluded.created_at",
+            "ittti", m->menuid, m->appid, m->buttons, m->domains, m->created_at);
     return EXEC(s, "INSERT INTO menus(" MENU_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
                 "itiiitti", m->menuid, m->appid, (int64_t)m->conditional, m->tag_id,
                 (int64_t)m->platform, m->buttons, m->domains, m->created_at);

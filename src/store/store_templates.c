@@ -78,8 +78,7 @@ static void each_template_row(struct dbst *st, void *ctx)
 }
 
 /* steps st to its end, handing each row to cb; `one`: ERR_NOT_FOUND when there is no row */
-static int each_template(struct store *s, struct dbst *st, int one, store_template_cb cb,
-                         void *arg)
+static int each_template(struct store *s, struct dbst *st, int one, store_template_cb cb, void *arg)
 {
     struct each_template_ctx c = {cb, arg};
     return db_each(s, st, one, each_template_row, &c);

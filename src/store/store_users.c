@@ -121,20 +121,13 @@ static void fill_utag(struct dbst *st, void *out)
 
 int store_utag_list(struct store *s, const char *appid, store_utag_cb cb, void *arg)
 {
-    struct dbst *st = db_query(s,
-                                "SELECT t.id, t.name, (SELECT COUNT(*) FROM follower_tags f"
-                                " WHERE f.appid = t.appid AND f.tag_id = t.id)"
-                                " FROM tags t WHERE t.appid = $1 ORDER BY t.id",
-                                "t", appid);
-    if (!st)
-        return ERR_SYSTEM;
-    int r;
-    while ((r = db_step(s, st)) == 1) {
-        struct utag t;
-        fill_utag(st, &t);
-        cb(arg, &t);
-    }
-    return r < 0 ? ERR_SYSTEM : 0;
+    return DB_ROWS(s,
+                   db_query(s,
+                            "SELECT t.id, t.name, (SELECT COUNT(*) FROM follower_tags f"
+                            " WHERE f.appid = t.appid AND f.tag_id = t.id)"
+                            " FROM tags t WHERE t.appid = $1 ORDER BY t.id",
+                            "t", appid),
+                   struct utag, fill_utag, cb, arg);
 }
 
 int store_utag_get(struct store *s, const char *appid, int64_t id, struct utag *out)
@@ -206,9 +199,9 @@ int store_fan_tag_ids(struct store *s, const char *appid, const char *openid, in
                       int *n)
 {
     struct dbst *st = db_query(s,
-                                "SELECT tag_id FROM follower_tags WHERE appid = $1 AND openid = $2"
-                                " ORDER BY tag_id DESC",
-                                "tt", appid, openid);
+                               "SELECT tag_id FROM follower_tags WHERE appid = $1 AND openid = $2"
+                               " ORDER BY tag_id DESC",
+                               "tt", appid, openid);
     *n = 0;
     if (!st)
         return ERR_SYSTEM;

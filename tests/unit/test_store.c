@@ -49,20 +49,20 @@ static void open_store(void)
 }
 
 /* a test of the contract, once on each engine */
-#define STORE_TEST(name)                                  \
-    static void name##_body(void);                        \
-    Test(store, name)                                     \
-    {                                                     \
-        name##_body();                                    \
-    }                                                     \
-    Test(store_pg, name)                                  \
-    {                                                     \
-        if (!getenv("LIANJIE_PG"))                        \
-            cr_skip_test("LIANJIE_PG not set");           \
-        srand((unsigned)getpid());                        \
-        on_pg = 1;                                        \
-        name##_body();                                    \
-    }                                                     \
+#define STORE_TEST(name)                        \
+    static void name##_body(void);              \
+    Test(store, name)                           \
+    {                                           \
+        name##_body();                          \
+    }                                           \
+    Test(store_pg, name)                        \
+    {                                           \
+        if (!getenv("LIANJIE_PG"))              \
+            cr_skip_test("LIANJIE_PG not set"); \
+        srand((unsigned)getpid());              \
+        on_pg = 1;                              \
+        name##_body();                          \
+    }                                           \
     static void name##_body(void)
 
 /* closes the store, then checks for leaks */
@@ -657,7 +657,8 @@ STORE_TEST(deferred_writes_commit_with_their_transaction)
         cr_assert_eq(db_exec_deferred(s, db_query(s, meta_upsert, "tt", k, v)), 0);
     }
     char out[16];
-    cr_assert_eq(store_meta_get(s, "k299", out, sizeof(out)), 0, "read back inside the transaction");
+    cr_assert_eq(store_meta_get(s, "k299", out, sizeof(out)), 0,
+                 "read back inside the transaction");
     cr_assert_str_eq(out, "v299");
     cr_assert_eq(store_commit(s), 0);
     for (int i = 0; i < 300; i += 37) {
