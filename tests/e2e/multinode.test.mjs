@@ -14,9 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { authorized, newComponent, nextTicket } from './lib/component.mjs';
+import { authSetup, authorized, formOf, newComponent, nextTicket, pageUrl, preauth, queryAuth } from './lib/component.mjs';
 import { client, newClientUser, settled, uploadMedia, wiredAccount } from './lib/messaging.mjs';
-import { authorize, newUser, setOauthDomain, signIn } from './lib/oauth.mjs';
+import { authorize, get, newUser, postForm, setOauthDomain, signIn } from './lib/oauth.mjs';
 import { PG_BASE, Server, expectErr, newDatabase, psql } from './lib/server.mjs';
 
 const TOOLS = fileURLToPath(new URL('../../tools/', import.meta.url));
@@ -196,6 +196,22 @@ describe('many nodes on one PostgreSQL', { skip: SKIP }, () => {
         // the others: used, or (past 60 bad codes a minute from one address) 45011
         assert.ok(answers.every((r) => r.body.access_token || [40029, 40163, 45011].includes(r.body.errcode)),
             JSON.stringify([...new Set(answers.map((r) => r.body.errcode))]));
+    });
+
+    it('a third party\'s authorization code, exchanged 200 times at once over both nodes, succeeds once', async () => {
+        const s = await authSetup(A, { domains: ['127.0.0.1'] });
+        const code = await preauth(A, s.c);
+        const page = await get(B, pageUrl(s.c, code, 'http://127.0.0.1:9/back'), s.cookie);
+        assert.equal(page.status, 200, page.text.slice(0, 300));
+        const form = { ...formOf(page.text), authorizer_appid: s.acct.appid, set_1: '1' };
+        const [first, second] = await Promise.all([postForm(A, '/cgi-bin/componentloginpage', form, s.cookie),
+            postForm(B, '/cgi-bin/componentloginpage', form, s.cookie)]);
+        assert.equal([first, second].filter((r) => r.status === 302).length, 1, 'the pre-auth code approves once');
+        const done = first.status === 302 ? first : second;
+        const authCode = new URL(done.location).searchParams.get('auth_code');
+        const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => queryAuth(i % 2 ? A : B, s.c, authCode)));
+        assert.equal(answers.filter((r) => r.body.authorization_info).length, 1, 'exactly one exchange');
+        await s.c.dev.close();
     });
 
     it('an hour of test clock with both nodes up: exactly 6 ticket pushes, one every 10 minutes', async () => {
