@@ -305,6 +305,8 @@ describe('web client', () => {
             // the chat
             await Promise.all([page.waitForURL((x) => x.pathname === '/app/chat'), row.locator('.lj-account__name').click()]);
             assert.equal(new URL(page.url()).searchParams.get('appid'), acct.appid);
+            // the page fills in the account once accounts/get answers
+            await page.waitForFunction((n) => document.querySelector('#name')?.textContent === n, acct.name, { timeout: 10000 });
             assert.equal(await page.locator('#name').textContent(), acct.name);
             assert.equal(await page.locator('#follow').textContent(), 'Unfollow');
             assert.equal(await page.locator('#menu').isHidden(), true, 'no menu for an account without one');
