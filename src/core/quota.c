@@ -78,6 +78,22 @@ static void counter_name(const char *api, char *out, size_t cap)
     snprintf(out, cap, "q:%s", api);
 }
 
+/* adds an entry for (appid, api) on `day` with `used` calls (mu held) */
+static struct qentry *add_entry(const char *appid, const char *api, int64_t day, int64_t used)
+{
+    struct qentry *e = xcalloc(1, sizeof(*e));
+    snprintf(e->appid, sizeof(e->appid), "%s", appid);
+    snprintf(e->api, sizeof(e->api), "%s", api);
+    e->day = day;
+    e->used = used;
+    e->next = entries;
+    entries = e;
+    size_t b = bucket_of(e->appid, e->api);
+    e->hnext = buckets[b];
+    buckets[b] = e;
+    return e;
+}
+
 /* finds or loads the entry for today; returns it locked (mu held) */
 static struct qentry *entry_today(struct store *s, const char *appid, const char *api)
 {
@@ -91,18 +107,8 @@ static struct qentry *entry_today(struct store *s, const char *appid, const char
         counter_name(api, name, sizeof(name));
         store_counter_get(s, appid, name, day, &used, NULL);
         pthread_mutex_lock(&mu);
-        if (!(e = find(appid, api))) {
-            e = xcalloc(1, sizeof(*e));
-            snprintf(e->appid, sizeof(e->appid), "%s", appid);
-            snprintf(e->api, sizeof(e->api), "%s", api);
-            e->day = day;
-            e->used = used;
-            e->next = entries;
-            entries = e;
-            size_t b = bucket_of(e->appid, e->api);
-            e->hnext = buckets[b];
-            buckets[b] = e;
-        }
+        if (!(e = find(appid, api)))
+            e = add_entry(appid, api, day, used);
     }
     if (e->day != day) {
         e->day = day;
@@ -117,17 +123,8 @@ static struct qentry *entry_of(const char *appid, const char *api, int64_t day)
 {
     pthread_mutex_lock(&mu);
     struct qentry *e = find(appid, api);
-    if (!e) {
-        e = xcalloc(1, sizeof(*e));
-        snprintf(e->appid, sizeof(e->appid), "%s", appid);
-        snprintf(e->api, sizeof(e->api), "%s", api);
-        e->day = day;
-        e->next = entries;
-        entries = e;
-        size_t b = bucket_of(e->appid, e->api);
-        e->hnext = buckets[b];
-        buckets[b] = e;
-    }
+    if (!e)
+        e = add_entry(appid, api, day, 0);
     if (e->day != day) {
         e->day = day;
         e->avail = e->seen = 0;

@@ -33,9 +33,11 @@ struct wjob {
     int rc;
     /*
      * optional: run() either succeeds or fails without having changed a row (one INSERT,
-     * UPDATE or DELETE, which SQLite undoes by itself when it fails, after any checks). The
-     * writer then runs it without a SAVEPOINT of its own. Should such a job fail after
-     * changing rows anyway, its whole batch is rolled back and answered ERR_SYSTEM.
+     * UPDATE or DELETE, which the database undoes by itself when it fails, after any checks).
+     * The writer then runs it without a SAVEPOINT of its own. Should such a job fail after
+     * changing rows anyway, or a statement of it lose the transaction (PostgreSQL refuses the
+     * rest of a transaction after a failed statement: store_tx_failed), its whole batch is
+     * rolled back and answered ERR_SYSTEM.
      */
     int atomic_run;
 };
