@@ -651,8 +651,10 @@ static void *run_loop(void *arg)
     h2o_socket_t *sock = h2o_evloop_socket_create(loop, t->fd, H2O_SOCKET_FLAG_DONT_READ);
     sock->data = t;
     h2o_socket_read_start(sock, on_accept);
-    while (h2o_evloop_run(loop, INT32_MAX) == 0)
+    /* a signal that interrupts the wait (SIGSTOP and SIGCONT, a debugger) is no error */
+    while (h2o_evloop_run(loop, INT32_MAX) == 0 || errno == EINTR)
         submit_pending(t);
+    log_error("http", "event loop stopped: %s", strerror(errno));
     return NULL;
 }
 

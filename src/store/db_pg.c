@@ -32,6 +32,7 @@
 #include "../util/xalloc.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -649,7 +650,10 @@ static void *listen_main(void *unused)
         }
         struct pollfd p[2] = {{.fd = PQsocket(CONN(&L.s)), .events = POLLIN},
                               {.fd = L.wake[0], .events = POLLIN}};
-        if (poll(p, 2, 250) < 0 || (p[0].revents && listen_drain() != 0)) {
+        int n = poll(p, 2, 250);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || (p[0].revents && listen_drain() != 0)) {
             log_warn("store", "lost the connection that listens for other nodes");
             up = 0;
             continue;

@@ -145,3 +145,30 @@ describe('operations endpoints', () => {
         );
     });
 });
+
+describe('stopped and continued', () => {
+    const h = useServer({ threads: 2 });
+
+    it('every event loop answers again after SIGSTOP and SIGCONT under load', async () => {
+        const { srv } = h;
+        // fresh connections each time, so that both loops (SO_REUSEPORT) get some
+        const probe = () => fetch(`${srv.url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(3000) })
+            .then((r) => r.status).catch((e) => String(e.name));
+        let stop = false;
+        const load = (async () => {
+            while (!stop)
+                await probe();
+        })();
+        await new Promise((r) => setTimeout(r, 200));
+        for (let i = 0; i < 3; i++) {
+            process.kill(srv.pid, 'SIGSTOP');
+            await new Promise((r) => setTimeout(r, 100));
+            process.kill(srv.pid, 'SIGCONT');
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        stop = true;
+        await load;
+        const answers = await Promise.all(Array.from({ length: 40 }, probe));
+        assert.deepEqual([...new Set(answers)], [200], 'no loop stopped answering');
+    });
+});
