@@ -47,21 +47,73 @@ int cli_flag(int argc, char **argv, const char *name)
     return 0;
 }
 
-static int usage(void)
+int cli_wants_help(int argc, char **argv)
 {
-    fprintf(stderr, "usage: lianjie <command> [options]\n\ncommands:\n");
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+/* the entry of known for --name (n bytes); *flag 1 for a flag; NULL if unknown */
+static const char *known_opt(const char *const *known, const char *name, size_t n, int *flag)
+{
+    for (size_t k = 0; known[k]; k++) {
+        size_t len = strlen(known[k]);
+        *flag = len > 0 && known[k][len - 1] == '!';
+        if (len - (size_t)*flag == n && strncmp(known[k], name, n) == 0)
+            return known[k];
+    }
+    return NULL;
+}
+
+int cli_check_opts(int argc, char **argv, const char *const *known, int words, const char *cmd)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-') {
+            if (words-- > 0)
+                continue;
+            fprintf(stderr, "%s: unexpected '%s'\n", cmd, a);
+            return -1;
+        }
+        const char *name = a + (a[1] == '-' ? 2 : 1), *eq = strchr(name, '=');
+        size_t n = eq ? (size_t)(eq - name) : strlen(name);
+        int flag;
+        if (a[1] != '-' || !known_opt(known, name, n, &flag)) {
+            fprintf(stderr, "%s: unknown option '%s'\n", cmd, a);
+            return -1;
+        }
+        if (flag || eq)
+            continue;
+        if (i + 1 >= argc) {
+            fprintf(stderr, "%s: --%s needs a value\n", cmd, name);
+            return -1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+static int usage(FILE *to)
+{
+    fprintf(to, "usage: lianjie <command> [options]   (lianjie <command> --help for its options)\n"
+                "\ncommands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].help);
-    return 2;
+        fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].help);
+    return to == stdout ? 0 : 2;
 }
 
 int cli_main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage();
+        return usage(stderr);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0)
+        return usage(stdout);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "lianjie: unknown command '%s'\n", argv[1]);
-    return usage();
+    return usage(stderr);
 }

@@ -302,14 +302,67 @@ static void words(int argc, char **argv, const char **noun, const char **verb)
     }
 }
 
+static const char admin_usage[] =
+    "usage: lianjie admin [--data DIR | --db URL] NOUN [VERB] [options]\n"
+    "\n"
+    "  open-account create --name N | list\n"
+    "  account create --name N [--type service|subscription|website] [--verified] [--open APPID]\n"
+    "  account list | show --appid A | reset-secret --appid A | bind --appid A --open APPID\n"
+    "  account whitelist --appid A --ips \"IP,IP\" | oauth-domain --appid A --domain HOST[:PORT]\n"
+    "  account admin --appid A --user USER_ID\n"
+    "  user create --username U [--password P] [--nickname N] | list | password --id N --password P\n"
+    "  component create --name N [--appid A] [--token T] [--aes-key K] [--auth-url URL]\n"
+    "                   [--message-url URL] [--sets 1,2] [--domains a.com,b.com] | list\n"
+    "  operator-key\n"
+    "  seed-followers --appid A --count N [--batch B]\n";
+
+static const char *const admin_opts_known[] = {
+    "data",    "db",    "name",  "type",   "verified!",   "open",    "appid",       "ips",
+    "domain",  "user",  "username", "password", "nickname", "id", "count", "batch", "token",
+    "aes-key", "auth-url", "message-url", "sets", "domains", NULL};
+
+/* the nouns and their verbs (NULL: a noun that takes none) */
+static const struct {
+    const char *noun, *verbs;
+} admin_commands[] = {
+    {"open-account", " create list "},
+    {"account", " create list show reset-secret bind whitelist oauth-domain admin "},
+    {"user", " create list password "},
+    {"component", " create list "},
+    {"operator-key", NULL},
+    {"seed-followers", NULL},
+};
+
+/* a noun and verb this command knows */
+static int known_command(const char *noun, const char *verb)
+{
+    for (size_t i = 0; noun && i < sizeof(admin_commands) / sizeof(admin_commands[0]); i++) {
+        if (strcmp(admin_commands[i].noun, noun) != 0)
+            continue;
+        if (!admin_commands[i].verbs)
+            return !verb;
+        char v[40];
+        snprintf(v, sizeof(v), " %s ", verb ? verb : "");
+        return verb && strstr(admin_commands[i].verbs, v) != NULL;
+    }
+    return 0;
+}
+
 int cmd_admin(int argc, char **argv)
 {
     const char *where = cli_store(argc, argv), *noun, *verb;
     struct admin_ctx c = {argc, argv, NULL};
     words(argc, argv, &noun, &verb);
-    if (!noun) {
-        fprintf(stderr, "usage: lianjie admin [--data DIR | --db URL] open-account|account|user|"
-                        "component|operator-key|seed-followers <verb> [options]\n");
+    if (cli_wants_help(argc, argv)) {
+        fputs(admin_usage, stdout);
+        return 0;
+    }
+    if (cli_check_opts(argc, argv, admin_opts_known, 2, "lianjie admin") != 0 ||
+        !known_command(noun, verb)) {
+        if (noun)
+            fprintf(stderr, "lianjie admin: no command '%s%s%s'\n", noun, verb ? " " : "",
+                    verb ? verb : "");
+        fputs(admin_usage, stderr);
         return 2;
     }
     if (store_open(where, &c.s) != 0)

@@ -191,8 +191,35 @@ static int lease_opt(int argc, char **argv, int *out)
     return 0;
 }
 
+static const char serve_usage[] =
+    "usage: lianjie serve [--data DIR] [--db postgres://USER@HOST:PORT/DB] [--listen HOST:PORT]\n"
+    "                     [--demo] [--test-clock] [--threads N] [--web DIR] [--push-lease SECONDS]\n"
+    "                     [--log-level debug|info|warn|error|off]\n"
+    "\n"
+    "  --data DIR          SQLite database and media files (default ./lianjie-data)\n"
+    "  --db URL            PostgreSQL instead of SQLite (also LIANJIE_DB); --data keeps media\n"
+    "  --listen HOST:PORT  default 127.0.0.1:8080; port 0 picks a free one\n"
+    "  --demo              a demo world in an empty store, and the one-click demo sign-in\n"
+    "  --test-clock        POST /admin/v1/clock moves the clock forward\n"
+    "  --threads N         event loops (default: one per core, 1 to 64)\n"
+    "  --web DIR           the web client's files (default ./web)\n"
+    "  --push-lease S      how long a node's claim on a push lasts unrenewed (default 30)\n"
+    "  --log-level L       one JSON line per event on stderr at L and above (default info)\n";
+
+static const char *const serve_opts_known[] = {
+    "data", "db", "listen", "demo!", "test-clock!", "threads", "log-level", "web", "push-lease",
+    NULL};
+
 int cmd_serve(int argc, char **argv)
 {
+    if (cli_wants_help(argc, argv)) {
+        fputs(serve_usage, stdout);
+        return 0;
+    }
+    if (cli_check_opts(argc, argv, serve_opts_known, 0, "lianjie serve") != 0) {
+        fputs(serve_usage, stderr);
+        return 2;
+    }
     struct http_config cfg = {0};
     char host[256], base[300];
     sigset_t set; /* every thread started from here leaves SIGINT/SIGTERM to http_serve */
