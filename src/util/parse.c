@@ -56,6 +56,8 @@ static long decode(const char *v, size_t vlen, char *out, size_t cap)
                 return -2; /* a NUL would cut the value short: refuse it */
             out[o++] = (char)(a * 16 + b);
             i += 2;
+        } else if (v[i] == 0) {
+            return -2; /* a raw NUL too */
         } else {
             out[o++] = v[i] == '+' ? ' ' : v[i];
         }

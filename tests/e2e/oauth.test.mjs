@@ -178,6 +178,17 @@ describe('web authorization: sign-in, authorize, consent, sns APIs, qrconnect', 
             }
         });
 
+        it('refuses a username with a raw NUL instead of signing in as the name before it', async () => {
+            const { srv } = h;
+            for (const form of ['username=alice%00evil&password=lianjie-demo&next=%2Fapp',
+                'username=alice\u0000evil&password=lianjie-demo&next=%2Fapp']) {
+                const res = await postForm(srv, '/app/login', form);
+                assert.notEqual(res.status, 302, `${JSON.stringify(form)} signed in`);
+                assert.equal(sessionCookie(res), '');
+            }
+            await srv.assertClean();
+        });
+
         it('sends a visitor without a (valid) session from /app to the sign-in page', async () => {
             const { srv } = h;
             for (const cookie of [undefined, 'lj_session=not-a-session', 'lj_session=', 'other=1']) {

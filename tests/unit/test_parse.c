@@ -195,6 +195,16 @@ Test(parse, form_first_occurrence_wins)
     ASSERT_NO_LEAKS();
 }
 
+Test(parse, form_refuses_a_raw_nul_as_it_refuses_percent_00)
+{
+    char out[32];
+    const char q[] = "username=alice\0evil&password=x";
+    cr_assert_eq(parse_form_param(q, sizeof(q) - 1, "username", out, sizeof(out)), -2);
+    cr_assert_eq(parse_form_param(q, sizeof(q) - 1, "password", out, sizeof(out)), 1,
+                 "other fields are fine");
+    ASSERT_NO_LEAKS();
+}
+
 Test(parse, form_honours_the_length)
 {
     char out[16];
