@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -46,11 +47,29 @@ async function within(ms, fn, what) {
 /** a PostgreSQL cluster of this file's own */
 const cluster = { dir: '', base: '' };
 
+/** a loopback port nothing listens on now */
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+            const { port } = s.address();
+            s.close(() => resolve(port));
+        });
+    });
+}
+
 async function startCluster() {
     cluster.dir = mkdtempSync(path.join(os.tmpdir(), 'lianjie-mn-'));
     chmodSync(cluster.dir, 0o755); // run as root, the cluster belongs to the postgres user
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    cluster.base = await sh(path.join(TOOLS, 'pg-cluster.sh'), ['start', path.join(cluster.dir, 'pg'), String(port)]);
+    for (let tries = 1; ; tries++) {
+        try {
+            const port = await freePort();
+            cluster.base = await sh(path.join(TOOLS, 'pg-cluster.sh'), ['start', path.join(cluster.dir, 'pg'), String(port)]);
+            return;
+        } catch (e) {
+            if (tries === 3) // the port was taken meanwhile: another one
+                throw e;
+        }
+    }
 }
 
 /** `n` nodes on one new database and one shared data directory (media) */
