@@ -12,6 +12,7 @@
 #include "../push/worker.h"
 #include "../push/xml.h"
 #include "../util/err.h"
+#include "../util/url.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,18 +38,16 @@ static int host_under(const char *host, size_t n, const char *domain, size_t dn)
     return n == dn || host[n - dn - 1] == '.';
 }
 
+/* the same URL check as web authorization's (url_redirect_authority); a platform with no
+ * web domains has no page to send a code to */
 int component_redirect_allowed(const struct component *c, const char *uri)
 {
-    const char *h = strncmp(uri, "https://", 8) == 0  ? uri + 8
-                    : strncmp(uri, "http://", 7) == 0 ? uri + 7
-                                                      : NULL;
-    if (!h)
+    char h[300];
+    if (!c->domains[0] || url_redirect_authority(uri, h, sizeof(h)) != 0)
         return 0;
-    size_t n = strcspn(h, ":/?#");
-    if (n == 0 || memchr(h, '@', strcspn(h, "/?#")))
+    size_t n = strcspn(h, ":");
+    if (n == 0)
         return 0;
-    if (!c->domains[0])
-        return 1;
     for (const char *d = c->domains; *d;) {
         size_t dn = strcspn(d, ",");
         if (host_under(h, n, d, dn))

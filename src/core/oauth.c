@@ -23,35 +23,11 @@ int oauth_scope_has(const char *scope, const char *want)
     return 0;
 }
 
-/* host[:port] of an http(s) URL into out; -1 if it is not one */
-static int url_authority(const char *uri, char *out, size_t cap)
-{
-    const char *p;
-    if (strncmp(uri, "https://", 8) == 0)
-        p = uri + 8;
-    else if (strncmp(uri, "http://", 7) == 0)
-        p = uri + 7;
-    else
-        return -1;
-    size_t n = strcspn(p, "/?#\\");
-    if (n == 0 || n >= cap || memchr(p, '@', n))
-        return -1;
-    memcpy(out, p, n);
-    out[n] = 0;
-    for (size_t i = 0; i < n; i++)
-        if (out[i] >= 'A' && out[i] <= 'Z')
-            out[i] = (char)(out[i] - 'A' + 'a');
-    return 0;
-}
-
 int oauth_redirect_allowed(const char *domain, const char *uri)
 {
     char auth[300];
-    if (!domain[0] || url_authority(uri, auth, sizeof(auth)) != 0)
+    if (!domain[0] || url_redirect_authority(uri, auth, sizeof(auth)) != 0)
         return 0;
-    for (const unsigned char *c = (const unsigned char *)uri; *c; c++)
-        if (*c <= 0x20 || *c == 0x7f) /* would split the Location header, or be dropped */
-            return 0;
     if (strchr(domain, ':'))
         return strcasecmp(auth, domain) == 0;
     char *colon = strchr(auth, ':');

@@ -58,3 +58,22 @@ int url_origin_is_host(const char *origin, size_t olen, const char *host, size_t
     drop_default_port(host, &hlen, port);
     return on == hlen && strncasecmp(o, host, on) == 0;
 }
+
+int url_redirect_authority(const char *uri, char *out, size_t cap)
+{
+    const char *p = strncmp(uri, "https://", 8) == 0  ? uri + 8
+                    : strncmp(uri, "http://", 7) == 0 ? uri + 7
+                                                      : NULL;
+    if (!p)
+        return -1;
+    for (const unsigned char *c = (const unsigned char *)uri; *c; c++)
+        if (*c <= 0x20 || *c == 0x7f)
+            return -1;
+    size_t n = strcspn(p, "/?#\\");
+    if (n == 0 || n >= cap || memchr(p, '@', n))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+    out[n] = 0;
+    return 0;
+}

@@ -15,4 +15,12 @@ void url_encode(struct buf *b, const char *s);
  */
 int url_origin_is_host(const char *origin, size_t olen, const char *host, size_t hlen);
 
+/*
+ * the authority (host[:port], lowercased) of an http(s) URL that may be sent as a redirect
+ * into out: it ends at the first '/', '?', '#' or '\' (browsers read '\' as '/'), holds no
+ * user info, and the URL has no control characters or spaces (they would split the Location
+ * header, or be dropped from it). 0, or -1.
+ */
+int url_redirect_authority(const char *uri, char *out, size_t cap);
+
 #endif

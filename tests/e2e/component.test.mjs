@@ -221,6 +221,17 @@ describe('authorization by a merchant', () => {
         expectErr(await queryAuth(c, code3), 61010);
     });
 
+    test('a platform with no web domains sends no code anywhere', async () => {
+        const { c, cookie } = await authSetup({ domains: [] });
+        const code = await preauth(c);
+        for (const back of ['http://127.0.0.1:9/back', 'https://anything.example/cb']) {
+            const res = await get(srv(), pageUrl(c, code, back), cookie);
+            assert.equal(res.status, 400, `${back}: ${res.status}`);
+            assert.equal(res.location, null);
+        }
+        await c.dev.close();
+    });
+
     test('the page refuses: no admin rights, bad codes, foreign redirect, forged form', async () => {
         const { c, acct, cookie } = await authSetup({ domains: ['127.0.0.1'] });
         const code = await preauth(c);
@@ -228,6 +239,8 @@ describe('authorization by a merchant', () => {
         assert.equal((await get(srv(), pageUrl(c, 'preauthcode@@@nope', ok), cookie)).status, 400);
         assert.equal((await get(srv(), pageUrl(c, code, 'http://evil.example/x'), cookie)).status, 400);
         assert.equal((await get(srv(), pageUrl(c, code, 'http://127.0.0.1.evil.example/x'), cookie)).status, 400);
+        // a browser reads the backslash as a slash: the host would be evil.example
+        assert.equal((await get(srv(), pageUrl(c, code, 'http://evil.example\\.127.0.0.1/back'), cookie)).status, 400);
         assert.equal((await get(srv(), pageUrl(c, code, ''), cookie)).status, 400);
         const other = await newUser(srv());
         const otherCookie = await signIn(srv(), other.username, other.password);

@@ -29,9 +29,12 @@ Test(component, redirect_domains)
     cr_assert_not(component_redirect_allowed(&c, "javascript:alert(1)"));
     cr_assert_not(component_redirect_allowed(&c, "//tp.example.com/"));
     cr_assert_not(component_redirect_allowed(&c, "http:///x"));
-    struct component any = with_domains("");
-    cr_assert(component_redirect_allowed(&any, "https://anything.example/"));
-    cr_assert_not(component_redirect_allowed(&any, "ftp://anything.example/"));
+    /* a backslash ends the host, as browsers read it: this one is evil.example */
+    cr_assert_not(component_redirect_allowed(&c, "http://evil.example\\.tp.example.com/back"));
+    cr_assert_not(component_redirect_allowed(&c, "http://tp.example.com/a b"));
+    struct component none = with_domains("");
+    cr_assert_not(component_redirect_allowed(&none, "https://anything.example/"),
+                  "no web domains: no redirect is allowed");
     ASSERT_NO_LEAKS();
 }
 
