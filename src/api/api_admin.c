@@ -6,6 +6,8 @@
 #include "api.h"
 #include "render.h"
 #include "../core/cluster.h"
+#include "../core/sessions.h"
+#include "../core/tokens.h"
 #include "../core/accounts.h"
 #include "../core/clock.h"
 #include "../store/store.h"
@@ -230,6 +232,11 @@ static int reset_secret_run(struct store *s, void *arg)
     return reload(s, op, accounts_reset_secret(s, op->acct.appid, secret));
 }
 
+static void reset_secret_after(void *arg)
+{
+    tokens_revoked(((struct admin_op *)arg)->acct.appid);
+}
+
 static int bind_run(struct store *s, void *arg)
 {
     struct admin_op *op = arg;
@@ -259,7 +266,7 @@ int api_admin_accounts_reset_secret(struct req *r)
 {
     struct admin_op *op;
     int rc = account_update_input(r, NULL, 0, &op);
-    return rc != 0 ? rc : http_write(r, reset_secret_run, NULL, op, account_done);
+    return rc != 0 ? rc : http_write(r, reset_secret_run, reset_secret_after, op, account_done);
 }
 
 int api_admin_accounts_bind(struct req *r)
@@ -362,7 +369,7 @@ int api_admin_users_password(struct req *r)
         free(op);
         return rc;
     }
-    return http_write(r, password_run, NULL, op, user_done);
+    return http_write(r, password_run, sessions_changed, op, user_done);
 }
 
 /* ------------------------------------------------------------------ identifiers, clock */

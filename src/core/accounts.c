@@ -1,5 +1,7 @@
 /* accounts: see accounts.h */
 #include "accounts.h"
+#include "cluster.h"
+#include "tokens.h"
 #include "clock.h"
 #include "../crypto/crypto.h"
 #include "../util/err.h"
@@ -103,7 +105,9 @@ int accounts_reset_secret(struct store *s, const char *appid, char secret_out[33
         return rc;
     crypto_new_secret(a.secret);
     memcpy(secret_out, a.secret, 33);
-    return store_account_update(s, &a);
+    /* a new secret means new tokens: the old ones end now */
+    rc = store_account_update(s, &a);
+    return rc != 0 ? rc : tokens_revoke_all(s, appid);
 }
 
 int accounts_bind_open(struct store *s, const char *appid, const char *open_appid)
@@ -168,7 +172,11 @@ int accounts_user_set_password(struct store *s, int64_t id, const char *password
     if (!password || !password[0])
         return ERR_ARGUMENT_INVALID;
     crypto_password_hash(password, hash, sizeof(hash));
-    return store_user_set_password(s, id, hash);
+    int rc = store_user_set_password(s, id, hash);
+    /* a new password signs the user out everywhere */
+    if (rc == 0)
+        rc = store_session_delete_user(s, id);
+    return rc != 0 ? rc : cluster_sessions_changed(s);
 }
 
 void accounts_openid(const char *appid, int64_t user_id, char out[29])

@@ -18,6 +18,7 @@ int accounts_open_create(struct store *s, struct open_account *o);
 /* a->name and a->type required ("service" | "subscription" | "website"); a->open_appid optional,
  * required for a website app (an open-platform website application, for QR login) */
 int accounts_create(struct store *s, struct account *a);
+/* a new secret; every token of the account ends (after the commit: tokens_revoked(appid)) */
 int accounts_reset_secret(struct store *s, const char *appid, char secret_out[33]);
 /* binds to an open-platform account ("" unbinds) */
 int accounts_bind_open(struct store *s, const char *appid, const char *open_appid);

@@ -1,5 +1,5 @@
 /* cluster: see cluster.h. Messages are one word and its arguments: "tok H…" (hashes of
- * superseded tokens), "ses", "az", "clk OFFSET", "quota APPID [API]", and "chat USER_ID" (a new
+ * superseded tokens), "toka APPID" (all of an account's), "ses", "az", "clk OFFSET", "quota APPID [API]", and "chat USER_ID" (a new
  * message in a user's chats, for the long polls waiting on other nodes; sent after the commit, so
  * one a dying node never sent only makes a poll wait its full time). No SQL here. */
 #include "cluster.h"
@@ -28,6 +28,13 @@ int cluster_tokens_changed(struct store *s, const struct token_rec *recs, int n)
     for (int i = 0; i < n && o + 12 < sizeof(msg); i++)
         o += (size_t)snprintf(msg + o, sizeof(msg) - o, " %" PRIu32,
                               hash_fnv1a(recs[i].token, strlen(recs[i].token)));
+    return store_notify(s, msg);
+}
+
+int cluster_account_tokens_ended(struct store *s, const char *appid)
+{
+    char msg[40];
+    snprintf(msg, sizeof(msg), "toka %s", appid);
     return store_notify(s, msg);
 }
 
@@ -134,7 +141,9 @@ static void on_message(const char *msg)
         component_auth_changed(NULL);
         return;
     }
-    if (strncmp(msg, "tok", 3) == 0)
+    if (strncmp(msg, "toka ", 5) == 0)
+        tokens_cache_forget_account(msg + 5);
+    else if (strncmp(msg, "tok", 3) == 0)
         forget_tokens(msg + 3);
     else if (strcmp(msg, "ses") == 0)
         sessions_changed(NULL);

@@ -21,6 +21,8 @@ struct token_rec;
 
 int cluster_tokens_changed(struct store *s, const struct token_rec *recs, int n);
 int cluster_sessions_changed(struct store *s);
+/* every token of an account ended (its secret was reset) */
+int cluster_account_tokens_ended(struct store *s, const char *appid);
 int cluster_authorizers_changed(struct store *s);
 int cluster_clock_moved(struct store *s, int64_t offset);
 /* an account's daily counts were cleared (api: one API's; NULL: all of them) */

@@ -93,6 +93,38 @@ void tokens_cache_forget_all(void)
     pthread_rwlock_unlock(&cache_lock);
 }
 
+void tokens_cache_forget_account(const char *appid)
+{
+    pthread_rwlock_wrlock(&cache_lock);
+    atomic_fetch_add(&forget_gen, 1);
+    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
+        for (struct centry **pp = &buckets[b]; *pp;) {
+            struct centry *e = *pp;
+            if (strcmp(e->rec.appid, appid) == 0) {
+                *pp = e->next;
+                free(e);
+            } else {
+                pp = &e->next;
+            }
+        }
+    }
+    pthread_rwlock_unlock(&cache_lock);
+}
+
+int tokens_revoke_all(struct store *s, const char *appid)
+{
+    int64_t now = clock_now();
+    if (store_token_supersede(s, appid, TOKEN_KIND_PLAIN, now) != 0 ||
+        store_token_supersede(s, appid, TOKEN_KIND_STABLE, now) != 0)
+        return ERR_SYSTEM;
+    return cluster_account_tokens_ended(s, appid);
+}
+
+void tokens_revoked(void *appid)
+{
+    tokens_cache_forget_account(appid);
+}
+
 static int verdict(const struct token_rec *r, char appid[19])
 {
     if (r->expires_at > clock_now()) {

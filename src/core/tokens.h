@@ -52,6 +52,14 @@ void tokens_cache_prune(int64_t now);
 /* drops the cached tokens whose hash_fnv1a is h, or all of them (another node changed them) */
 void tokens_cache_forget(uint32_t h);
 void tokens_cache_forget_all(void);
+/* drops the cached tokens of one account */
+void tokens_cache_forget_account(const char *appid);
+/*
+ * inside a writer job: ends every token of the account now, plain and stable (its secret was
+ * reset), and tells the other nodes; after the commit call tokens_revoked(appid) here
+ */
+int tokens_revoke_all(struct store *s, const char *appid);
+void tokens_revoked(void *appid);
 uint64_t tokens_issued_total(void);
 /* 1 if ip is allowed by a comma-separated allow-list ("" allows all) */
 int tokens_ip_allowed(const char *list, const char *ip);

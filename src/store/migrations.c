@@ -189,6 +189,8 @@ const char *const store_migrations[] = {
     "INSERT INTO menu_defaults(appid, menuid, buttons, domains, created_at)"
     " SELECT appid, menuid, buttons, domains, created_at FROM menus WHERE conditional = 0;"
     "DELETE FROM menus WHERE conditional = 0;",
+    /* 14: a password change ends the user's sessions, found by user */
+    "CREATE INDEX sessions_user ON sessions(user_id);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -216,6 +216,8 @@ int store_counter_clear(struct store *s, const char *appid, const char *prefix, 
 int store_session_insert(struct store *s, const struct session_rec *r);
 int store_session_get(struct store *s, const char *token, struct session_rec *out);
 int store_session_delete(struct store *s, const char *token);
+/* ends every session of the user */
+int store_session_delete_user(struct store *s, int64_t user_id);
 
 int store_oauth_code_insert(struct store *s, const struct oauth_code *c);
 /* reads the code and marks it used in one step; out->used tells whether it was used before */

@@ -394,6 +394,11 @@ int store_session_delete(struct store *s, const char *token)
     return EXEC(s, "DELETE FROM sessions WHERE token = $1", "t", token);
 }
 
+int store_session_delete_user(struct store *s, int64_t user_id)
+{
+    return EXEC(s, "DELETE FROM sessions WHERE user_id = $1", "i", user_id);
+}
+
 /* ------------------------------------------------------------------ OAuth */
 
 static void fill_code(struct dbst *st, void *out)

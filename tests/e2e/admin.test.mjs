@@ -147,6 +147,35 @@ describe('operator API', () => {
         assert.equal(noAppid.status, 400, noAppid.text);
     });
 
+    it('resets a secret: the tokens issued for the old one end at once, cached or not', async () => {
+        const { srv } = h;
+        const a = await srv.createAccount();
+        const t = (await srv.token(a.appid, a.secret)).access_token;
+        const st = (await srv.stableToken(a.appid, a.secret)).access_token;
+        assert.ok((await srv.callbackIp(t)).ip_list, 'works, and is cached now');
+        assert.ok((await srv.callbackIp(st)).ip_list);
+        const res = await srv.op('POST', '/admin/v1/accounts/reset_secret', { appid: a.appid });
+        assert.equal(res.status, 200, res.text);
+        expectErr(await srv.get(`/cgi-bin/getcallbackip?access_token=${t}`), 40001);
+        expectErr(await srv.get(`/cgi-bin/getcallbackip?access_token=${st}`), 40001);
+        const fresh = (await srv.stableToken(a.appid, res.body.account.secret)).access_token;
+        assert.ok(fresh && fresh !== st, 'a new stable token for the new secret');
+        assert.ok((await srv.callbackIp(fresh)).ip_list);
+    });
+
+    it('a password change ends the user\'s sessions, bearer and cookie, cached or not', async () => {
+        const { srv } = h;
+        const username = uniq('pwch');
+        const u = (await srv.op('POST', '/admin/v1/users', { username, password: 'first-pw' })).body.user;
+        const bearer = { authorization: `Bearer ${(await srv.post('/client/v1/login', { username, password: 'first-pw' })).body.session}` };
+        assert.equal((await srv.get('/client/v1/me', { headers: bearer })).status, 200, 'cached now');
+        const pw = await srv.op('POST', '/admin/v1/users/password', { user_id: u.id, password: 'second-pw' });
+        assert.equal(pw.status, 200, pw.text);
+        assert.equal((await srv.get('/client/v1/me', { headers: bearer })).status, 401);
+        const again = await srv.post('/client/v1/login', { username, password: 'second-pw' });
+        assert.equal((await srv.get('/client/v1/me', { headers: { authorization: `Bearer ${again.body.session}` } })).status, 200);
+    });
+
     it('resets a secret: the old secret stops working and the new one works', async () => {
         const { srv } = h;
         const a = await srv.createAccount();
