@@ -310,16 +310,17 @@ static const char admin_usage[] =
     "  account list | show --appid A | reset-secret --appid A | bind --appid A --open APPID\n"
     "  account whitelist --appid A --ips \"IP,IP\" | oauth-domain --appid A --domain HOST[:PORT]\n"
     "  account admin --appid A --user USER_ID\n"
-    "  user create --username U [--password P] [--nickname N] | list | password --id N --password P\n"
+    "  user create --username U [--password P] [--nickname N] | list | password --id N --password "
+    "P\n"
     "  component create --name N [--appid A] [--token T] [--aes-key K] [--auth-url URL]\n"
     "                   [--message-url URL] [--sets 1,2] [--domains a.com,b.com] | list\n"
     "  operator-key\n"
     "  seed-followers --appid A --count N [--batch B]\n";
 
 static const char *const admin_opts_known[] = {
-    "data",    "db",    "name",  "type",   "verified!",   "open",    "appid",       "ips",
-    "domain",  "user",  "username", "password", "nickname", "id", "count", "batch", "token",
-    "aes-key", "auth-url", "message-url", "sets", "domains", NULL};
+    "data",   "db",      "name",     "type",        "verified!", "open",    "appid", "ips",
+    "domain", "user",    "username", "password",    "nickname",  "id",      "count", "batch",
+    "token",  "aes-key", "auth-url", "message-url", "sets",      "domains", NULL};
 
 /* the nouns and their verbs (NULL: a noun that takes none) */
 static const struct {

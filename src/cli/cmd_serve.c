@@ -193,7 +193,8 @@ static int lease_opt(int argc, char **argv, int *out)
 
 static const char serve_usage[] =
     "usage: lianjie serve [--data DIR] [--db postgres://USER@HOST:PORT/DB] [--listen HOST:PORT]\n"
-    "                     [--demo] [--test-clock] [--threads N] [--web DIR] [--push-lease SECONDS]\n"
+    "                     [--demo] [--test-clock] [--threads N] [--web DIR] [--push-lease "
+    "SECONDS]\n"
     "                     [--log-level debug|info|warn|error|off]\n"
     "\n"
     "  --data DIR          SQLite database and media files (default ./lianjie-data)\n"
@@ -206,9 +207,9 @@ static const char serve_usage[] =
     "  --push-lease S      how long a node's claim on a push lasts unrenewed (default 30)\n"
     "  --log-level L       one JSON line per event on stderr at L and above (default info)\n";
 
-static const char *const serve_opts_known[] = {
-    "data", "db", "listen", "demo!", "test-clock!", "threads", "log-level", "web", "push-lease",
-    NULL};
+static const char *const serve_opts_known[] = {"data",        "db",      "listen",    "demo!",
+                                               "test-clock!", "threads", "log-level", "web",
+                                               "push-lease",  NULL};
 
 int cmd_serve(int argc, char **argv)
 {

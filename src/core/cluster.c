@@ -1,7 +1,8 @@
 /* cluster: see cluster.h. Messages are one word and its arguments: "tok H…" (hashes of
- * superseded tokens), "toka APPID" (all of an account's), "ses", "az", "clk OFFSET", "quota APPID [API]", and "chat USER_ID" (a new
- * message in a user's chats, for the long polls waiting on other nodes; sent after the commit, so
- * one a dying node never sent only makes a poll wait its full time). No SQL here. */
+ * superseded tokens), "toka APPID" (all of an account's), "ses", "az", "clk OFFSET", "quota APPID
+ * [API]", and "chat USER_ID" (a new message in a user's chats, for the long polls waiting on other
+ * nodes; sent after the commit, so one a dying node never sent only makes a poll wait its full
+ * time). No SQL here. */
 #include "cluster.h"
 #include "chatwait.h"
 #include "clock.h"

@@ -133,6 +133,9 @@ int component_cancel_run(struct store *s, void *arg)
         return ERR_COMPONENT_NOT_AUTHORIZED;
     if (rc == 0)
         rc = store_authorizer_token_revoke(s, c->component_appid, c->authorizer_appid);
+    /* a code issued before the cancellation must not work after a new authorization */
+    if (rc == 0)
+        rc = store_auth_codes_end(s, c->component_appid, c->authorizer_appid);
     struct component comp;
     if (rc != 0 || store_component_get(s, c->component_appid, &comp) != 0)
         return rc;

@@ -325,6 +325,14 @@ int store_auth_code_insert(struct store *s, const char *code, const char *compon
                 "ttti", code, component_appid, authorizer_appid, expires_at);
 }
 
+int store_auth_codes_end(struct store *s, const char *component_appid, const char *authorizer_appid)
+{
+    return EXEC(s,
+                "UPDATE component_auth_codes SET used = 1 WHERE component_appid = $1"
+                " AND authorizer_appid = $2 AND used = 0",
+                "tt", component_appid, authorizer_appid);
+}
+
 struct code_row {
     char *authorizer_appid;
     int64_t *expires_at;

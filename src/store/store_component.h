@@ -83,6 +83,9 @@ int store_auth_delete(struct store *s, const char *component_appid, const char *
 int store_auth_list(struct store *s, const char *component_appid, int64_t offset, int64_t limit,
                     int64_t *total, store_component_auth_cb cb, void *arg);
 
+/* every authorization code not yet exchanged of (component, authorizer) is used up */
+int store_auth_codes_end(struct store *s, const char *component_appid,
+                         const char *authorizer_appid);
 int store_auth_code_insert(struct store *s, const char *code, const char *component_appid,
                            const char *authorizer_appid, int64_t expires_at);
 /* takes an unused code of the component: marks it used, gives its authorizer and expiry;

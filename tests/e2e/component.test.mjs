@@ -317,6 +317,28 @@ describe('authorizers', () => {
         assert.equal(cq.body.errcode, 0, cq.text);
     });
 
+    test('a cancellation ends the authorization codes not yet exchanged, also after a new authorization', async () => {
+        const s = await authorized({ set_1: '1' });
+        const { c, acct, user } = s;
+        // approved again on the page: a code that the third party has not exchanged yet
+        const code = await preauth(c);
+        const page = await get(srv(), pageUrl(c, code, 'http://127.0.0.1:9/back'), s.cookie);
+        const res = await postForm(srv(), '/cgi-bin/componentloginpage', { ...formOf(page.text), authorizer_appid: acct.appid, set_1: '1' }, s.cookie);
+        assert.equal(res.status, 302, res.text.slice(0, 300));
+        const early = new URL(res.location).searchParams.get('auth_code');
+        // the sets are the same as before: no updateauthorized push
+        const login = await srv().post('/client/v1/login', { username: user.username, password: user.password });
+        const auth = { authorization: `Bearer ${login.body.session}` };
+        const r = await srv().post('/client/v1/authorizations/cancel', { appid: acct.appid, component_appid: c.comp.component_appid }, { headers: auth });
+        assert.equal(r.status, 200, r.text);
+        assert.equal((await c.dev.next()).msg.InfoType, 'unauthorized');
+        const info = await C.approve(srv(), c, s, { set_1: '1' }); // authorized anew
+        assert.ok(info.authorizer_access_token);
+        const late = await queryAuth(c, early);
+        assert.equal(late.body.authorization_info, undefined, `the code from before the cancellation: ${late.text}`);
+        assert.ok(late.body.errcode, late.text);
+    });
+
     test('the administrator lists and cancels: unauthorized push, refresh then fails', async () => {
         const s = await authorized({ set_1: '1' });
         const { c, acct, user, info } = s;
