@@ -99,10 +99,11 @@ static void metric_pushes(struct buf *b)
                (unsigned long long)ps.failed, (unsigned long long)ps.replies);
 }
 
-static void metric_store(struct buf *b)
+static void metric_store(struct buf *b, struct store *rd)
 {
     struct writer_stats ws;
     writer_get_stats(&ws);
+    int shared = store_is_shared(rd);
     int64_t read_ns = 0;
     for (int t = 0; t < http_thread_count(); t++)
         read_ns += store_busy_ns(http_thread(t)->rd);
@@ -122,10 +123,15 @@ static void metric_store(struct buf *b)
                "lianjie_db_write_jobs_total %llu\n"
                "# HELP lianjie_db_write_failed_commits_total Write batches that failed to commit.\n"
                "# TYPE lianjie_db_write_failed_commits_total counter\n"
-               "lianjie_db_write_failed_commits_total %llu\n",
+               "lianjie_db_write_failed_commits_total %llu\n"
+               "# HELP lianjie_db_info The database engine; commit: synced to disk before it is "
+               "acknowledged (survives a power cut), or written only (survives a killed process).\n"
+               "# TYPE lianjie_db_info gauge\n"
+               "lianjie_db_info{engine=\"%s\",commit=\"%s\"} 1\n",
                (unsigned long long)tokens_issued_total(), (double)ws.db_ns / 1e9,
                (double)read_ns / 1e9, (unsigned long long)ws.batches, (unsigned long long)ws.jobs,
-               (unsigned long long)ws.failed_commits);
+               (unsigned long long)ws.failed_commits, shared ? "postgresql" : "sqlite",
+               shared || store_sync_full() ? "synced" : "written");
 }
 
 int api_metrics(struct req *r)
@@ -133,7 +139,7 @@ int api_metrics(struct req *r)
     struct buf b = BUF_INIT;
     metric_requests(&b);
     metric_latency(&b);
-    metric_store(&b);
+    metric_store(&b, r->rd);
     metric_pushes(&b);
     http_send(r, 200, "text/plain; version=0.0.4", b.ptr, b.len);
     buf_release(&b);

@@ -1,7 +1,7 @@
 /*
  * cmd_serve: `lianjie serve [--data DIR] [--db URL] [--listen HOST:PORT] [--demo] [--test-clock]
  *                           [--threads N] [--log-level debug|info|warn|error|off] [--web DIR]
- *                           [--push-lease SECONDS]`
+ *                           [--push-lease SECONDS] [--sync full|normal]`
  * --web: the web client's files (default ./web, else web/ of the repository the binary was
  * built in); without them the server runs and /app/ pages answer 404.
  */
@@ -106,14 +106,13 @@ static int prepare_store(const char *dir, int demo, const char *base)
     return rc;
 }
 
-/* every second: save quota counters, push due component verify tickets; every 10 seconds: remove
+/* every second: push due component verify tickets; every 10 seconds: remove
  * expired temporary media and a batch of the push log past its days; every minute: prune the token
  * cache, drop stored tokens a day past their expiry and expired QR codes and short keys */
 static void *maintenance(void *unused)
 {
     for (unsigned tick = 1;; tick++) {
         sleep(1);
-        writer_run_sync(quota_flush_run, NULL, NULL);
         writer_run_sync(component_tickets_run, component_tickets_after, NULL);
         if (tick % 10 == 0) {
             writer_run_sync(media_purge_run, NULL, NULL);
@@ -172,6 +171,12 @@ static int serve_opts(int argc, char **argv, struct http_config *cfg, char *host
         return -1;
     }
     cfg->threads = (int)n;
+    const char *sync = cli_opt(argc, argv, "sync");
+    if (sync && strcmp(sync, "full") != 0 && strcmp(sync, "normal") != 0) {
+        fprintf(stderr, "lianjie: bad --sync '%s' (full or normal)\n", sync);
+        return -1;
+    }
+    store_set_sync_full(!sync || strcmp(sync, "full") == 0);
     return web_opt(argc, argv, cfg);
 }
 
@@ -195,7 +200,7 @@ static const char serve_usage[] =
     "usage: lianjie serve [--data DIR] [--db postgres://USER@HOST:PORT/DB] [--listen HOST:PORT]\n"
     "                     [--demo] [--test-clock] [--threads N] [--web DIR] [--push-lease "
     "SECONDS]\n"
-    "                     [--log-level debug|info|warn|error|off]\n"
+    "                     [--sync full|normal] [--log-level debug|info|warn|error|off]\n"
     "\n"
     "  --data DIR          SQLite database and media files (default ./lianjie-data)\n"
     "  --db URL            PostgreSQL instead of SQLite (also LIANJIE_DB); --data keeps media\n"
@@ -205,11 +210,13 @@ static const char serve_usage[] =
     "  --threads N         event loops (default: one per core, 1 to 64)\n"
     "  --web DIR           the web client's files (default ./web)\n"
     "  --push-lease S      how long a node's claim on a push lasts unrenewed (default 30)\n"
+    "  --sync full|normal  SQLite: full (default) makes every commit survive a power cut;\n"
+    "                      normal only a killed process, with fewer fsyncs\n"
     "  --log-level L       one JSON line per event on stderr at L and above (default info)\n";
 
 static const char *const serve_opts_known[] = {"data",        "db",      "listen",    "demo!",
                                                "test-clock!", "threads", "log-level", "web",
-                                               "push-lease",  NULL};
+                                               "push-lease",  "sync",    NULL};
 
 int cmd_serve(int argc, char **argv)
 {
@@ -265,7 +272,6 @@ int cmd_serve(int argc, char **argv)
     push_worker_stop();
     chatwait_stop();
     cluster_stop();
-    writer_run_sync(quota_flush_run, NULL, NULL);
     writer_run_sync(quota_release_run, NULL, NULL);
     return rc;
 }

@@ -1,5 +1,5 @@
-/* quota: daily counters (see quota.h): in memory and saved by a writer job on a store of one
- * node, in the store itself on one that many nodes share. No SQL here. */
+/* quota: daily counters (see quota.h), counted in the store ahead, a block at a time, and
+ * made from memory. No SQL here. */
 #include "quota.h"
 #include "clock.h"
 #include "cluster.h"
@@ -37,17 +37,17 @@ int64_t quota_limit(const char *api)
 }
 
 struct qentry {
-    struct qentry *next;  /* every entry, for flushing and resets */
+    struct qentry *next;  /* every entry, for releases and resets */
     struct qentry *hnext; /* the next entry of the same bucket */
     char appid[19];
     char api[128];
-    int64_t day, used;
-    int dirty;
-    /* shared store: calls counted in the database and not made yet, and the count there */
-    int64_t avail, seen;
+    int64_t day;
+    int64_t avail;   /* calls counted in the store and not made yet */
+    int64_t seen;    /* the day's count in the store, as last seen */
+    int pending;     /* blocks being counted by the writer for this entry */
 };
 
-#define QUOTA_BLOCK 64    /* shared store: calls counted ahead at most */
+#define QUOTA_BLOCK 64    /* calls counted ahead at most */
 #define QBUCKETS    65536 /* a power of two; one entry per account and limited API */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -78,53 +78,22 @@ static void counter_name(const char *api, char *out, size_t cap)
     snprintf(out, cap, "q:%s", api);
 }
 
-/* adds an entry for (appid, api) on `day` with `used` calls (mu held) */
-static struct qentry *add_entry(const char *appid, const char *api, int64_t day, int64_t used)
-{
-    struct qentry *e = xcalloc(1, sizeof(*e));
-    snprintf(e->appid, sizeof(e->appid), "%s", appid);
-    snprintf(e->api, sizeof(e->api), "%s", api);
-    e->day = day;
-    e->used = used;
-    e->next = entries;
-    entries = e;
-    size_t b = bucket_of(e->appid, e->api);
-    e->hnext = buckets[b];
-    buckets[b] = e;
-    return e;
-}
-
-/* finds or loads the entry for today; returns it locked (mu held) */
-static struct qentry *entry_today(struct store *s, const char *appid, const char *api)
-{
-    int64_t day = clock_day(clock_now());
-    pthread_mutex_lock(&mu);
-    struct qentry *e = find(appid, api);
-    if (!e) {
-        pthread_mutex_unlock(&mu);
-        int64_t used = 0;
-        char name[140];
-        counter_name(api, name, sizeof(name));
-        store_counter_get(s, appid, name, day, &used, NULL);
-        pthread_mutex_lock(&mu);
-        if (!(e = find(appid, api)))
-            e = add_entry(appid, api, day, used);
-    }
-    if (e->day != day) {
-        e->day = day;
-        e->used = 0;
-        e->dirty = 1;
-    }
-    return e;
-}
-
 /* finds or adds the entry of (appid, api) for `day`, locked (mu held); no database read */
 static struct qentry *entry_of(const char *appid, const char *api, int64_t day)
 {
     pthread_mutex_lock(&mu);
     struct qentry *e = find(appid, api);
-    if (!e)
-        e = add_entry(appid, api, day, 0);
+    if (!e) {
+        e = xcalloc(1, sizeof(*e));
+        snprintf(e->appid, sizeof(e->appid), "%s", appid);
+        snprintf(e->api, sizeof(e->api), "%s", api);
+        e->day = day;
+        e->next = entries;
+        entries = e;
+        size_t b = bucket_of(e->appid, e->api);
+        e->hnext = buckets[b];
+        buckets[b] = e;
+    }
     if (e->day != day) {
         e->day = day;
         e->avail = e->seen = 0;
@@ -133,47 +102,61 @@ static struct qentry *entry_of(const char *appid, const char *api, int64_t day)
 }
 
 /* how many calls to count at once: fewer as the limit comes near, so that the calls counted
- * ahead on each node stay few (1 in the last eighth of 8 calls or less) */
+ * ahead stay few (1 in the last eighth of 8 calls or less) */
 static int64_t block_size(int64_t limit, int64_t seen)
 {
     int64_t n = (limit - seen) / 8;
     return n < 1 ? 1 : n > QUOTA_BLOCK ? QUOTA_BLOCK : n;
 }
 
-/*
- * A shared store (many nodes): calls are counted in the database ahead, a block at a time,
- * and made from this node's memory until the block is used up; so the total is exact across
- * nodes, a killed node's unmade calls stay counted (never more than the limit), and only one
- * call in a block waits for the database.
- */
-static int take_shared(struct store *s, const char *appid, const char *api, int64_t limit)
+/* a block of calls counted in the store, to be made from memory */
+struct qblock {
+    char appid[19];
+    char api[128];
+    int64_t day, limit, want;
+    int64_t got;   /* calls counted (0: the limit is reached) */
+    int64_t value; /* the count in the store after them */
+};
+
+/* counts up to b->want calls in the store (one, if fewer than that are left) */
+static int count_block(struct store *s, struct qblock *b)
 {
-    int64_t now = clock_now(), day = clock_day(now);
-    struct qentry *e = entry_of(appid, api, day);
-    if (e->avail > 0) {
-        e->avail--;
-        pthread_mutex_unlock(&mu);
-        return 0;
-    }
-    int64_t n = block_size(limit, e->seen), value = 0;
-    pthread_mutex_unlock(&mu);
     char name[140];
     int taken = 0;
-    counter_name(api, name, sizeof(name));
-    int rc = store_counter_take(s, appid, name, day, limit, n, now, &taken, &value);
-    if (rc == 0 && !taken && n > 1) /* not a whole block left: one call, if one is */
-        rc = store_counter_take(s, appid, name, day, limit, n = 1, now, &taken, &value);
-    if (rc != 0)
-        return ERR_SYSTEM;
-    e = entry_of(appid, api, day);
-    if (taken) {
-        e->avail += n - 1;
-        e->seen = value > e->seen ? value : e->seen;
-    } else {
-        e->seen = limit;
+    int64_t n = b->want;
+    counter_name(b->api, name, sizeof(name));
+    int rc = store_counter_take(s, b->appid, name, b->day, b->limit, n, clock_now(), &taken,
+                                &b->value);
+    if (rc == 0 && !taken && n > 1)
+        rc = store_counter_take(s, b->appid, name, b->day, b->limit, n = 1, clock_now(), &taken,
+                                &b->value);
+    b->got = rc == 0 && taken ? n : 0;
+    return rc == 0 ? 0 : ERR_SYSTEM;
+}
+
+/* the block is counted: its first call is made, the rest stay in memory */
+static void apply_block(const struct qblock *b, int was_pending)
+{
+    struct qentry *e = entry_of(b->appid, b->api, b->day);
+    if (was_pending && e->pending > 0)
+        e->pending--;
+    if (e->day == b->day) {
+        if (b->got > 0)
+            e->avail += b->got - 1;
+        e->seen = b->got > 0 ? (b->value > e->seen ? b->value : e->seen) : b->limit;
     }
     pthread_mutex_unlock(&mu);
-    return taken ? 0 : ERR_DAILY_QUOTA;
+}
+
+static void block_of(struct qblock *b, const char *appid, const char *api, int64_t day,
+                     int64_t limit, int64_t want)
+{
+    memset(b, 0, sizeof(*b));
+    snprintf(b->appid, sizeof(b->appid), "%s", appid);
+    snprintf(b->api, sizeof(b->api), "%s", api);
+    b->day = day;
+    b->limit = limit;
+    b->want = want;
 }
 
 int quota_take(struct store *s, const char *appid, const char *api)
@@ -181,49 +164,76 @@ int quota_take(struct store *s, const char *appid, const char *api)
     int64_t limit = quota_limit(api);
     if (limit == 0)
         return 0;
-    if (store_is_shared(s))
-        return take_shared(s, appid, api, limit);
-    struct qentry *e = entry_today(s, appid, api);
-    int rc = 0;
-    if (e->used >= limit) {
-        rc = ERR_DAILY_QUOTA;
-    } else {
-        e->used++;
-        e->dirty = 1;
+    int64_t day = clock_day(clock_now());
+    struct qentry *e = entry_of(appid, api, day);
+    if (e->avail > 0) {
+        e->avail--;
+        pthread_mutex_unlock(&mu);
+        return 0;
     }
+    /* in a transaction, the call is counted with it (and undone with it); an event loop's
+     * connection to a store of many nodes counts a block itself; one to SQLite, which only
+     * the writer writes, asks for a writer job (QUOTA_WRITE) */
+    int in_tx = store_in_tx(s);
+    int64_t want = in_tx ? 1 : block_size(limit, e->seen);
     pthread_mutex_unlock(&mu);
-    return rc;
+    if (!in_tx && !store_is_shared(s))
+        return QUOTA_WRITE;
+    struct qblock b;
+    block_of(&b, appid, api, day, limit, want);
+    if (count_block(s, &b) != 0)
+        return ERR_SYSTEM;
+    apply_block(&b, 0);
+    return b.got > 0 ? 0 : ERR_DAILY_QUOTA;
+}
+
+void *quota_job_new(const char *appid, const char *api)
+{
+    int64_t limit = quota_limit(api), day = clock_day(clock_now());
+    struct qentry *e = entry_of(appid, api, day);
+    /* one block at a time per entry; calls arriving meanwhile are counted one by one */
+    int64_t want = e->pending ? 1 : block_size(limit, e->seen);
+    e->pending++;
+    pthread_mutex_unlock(&mu);
+    struct qblock *b = xmalloc(sizeof(*b));
+    block_of(b, appid, api, day, limit, want);
+    return b;
+}
+
+int quota_job_run(struct store *s, void *arg)
+{
+    return count_block(s, arg);
+}
+
+void quota_job_commit(void *arg)
+{
+    apply_block(arg, 1);
+}
+
+int quota_job_taken(const void *arg)
+{
+    return ((const struct qblock *)arg)->got > 0;
 }
 
 int quota_used(struct store *s, const char *appid, const char *api, int64_t *used)
 {
-    if (store_is_shared(s)) {
-        char name[140];
-        int64_t day = clock_day(clock_now());
-        counter_name(api, name, sizeof(name));
-        *used = 0;
-        int rc = store_counter_get(s, appid, name, day, used, NULL);
-        struct qentry *e = entry_of(appid, api, day);
-        *used -= e->avail; /* counted ahead here, not made yet (other nodes' are not known) */
-        pthread_mutex_unlock(&mu);
-        return rc == ERR_NOT_FOUND ? 0 : rc;
-    }
-    struct qentry *e = entry_today(s, appid, api);
-    *used = e->used;
+    char name[140];
+    int64_t day = clock_day(clock_now());
+    counter_name(api, name, sizeof(name));
+    *used = 0;
+    int rc = store_counter_get(s, appid, name, day, used, NULL);
+    struct qentry *e = entry_of(appid, api, day);
+    *used -= e->avail; /* counted ahead here, not made yet (other nodes' are not known) */
     pthread_mutex_unlock(&mu);
-    return 0;
+    return rc == ERR_NOT_FOUND ? 0 : rc;
 }
 
 void quota_reset_memory(const char *appid, const char *api)
 {
     pthread_mutex_lock(&mu);
-    for (struct qentry *e = entries; e; e = e->next) {
-        if (strcmp(e->appid, appid) == 0 && (!api || strcmp(e->api, api) == 0)) {
-            e->used = 0;
-            e->dirty = 1;
+    for (struct qentry *e = entries; e; e = e->next)
+        if (strcmp(e->appid, appid) == 0 && (!api || strcmp(e->api, api) == 0))
             e->avail = e->seen = 0;
-        }
-    }
     pthread_mutex_unlock(&mu);
 }
 
@@ -264,28 +274,8 @@ void quota_clear_one_publish(void *arg)
     quota_reset_memory(q->appid, q->api);
 }
 
-int quota_flush_run(struct store *s, void *unused)
-{
-    if (store_is_shared(s))
-        return 0; /* counted in the store already */
-    int64_t now = clock_now();
-    pthread_mutex_lock(&mu);
-    for (struct qentry *e = entries; e; e = e->next) {
-        if (!e->dirty)
-            continue;
-        char name[140];
-        counter_name(e->api, name, sizeof(name));
-        if (store_counter_set(s, e->appid, name, e->day, e->used, now) == 0)
-            e->dirty = 0;
-    }
-    pthread_mutex_unlock(&mu);
-    return 0;
-}
-
 int quota_release_run(struct store *s, void *unused)
 {
-    if (!store_is_shared(s))
-        return 0;
     int64_t now = clock_now();
     pthread_mutex_lock(&mu);
     for (struct qentry *e = entries; e; e = e->next) {

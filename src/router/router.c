@@ -236,6 +236,16 @@ static int check_method(struct req *r, const struct route *first)
     return (first->methods & M_GET) ? ERR_REQUIRE_GET : ERR_REQUIRE_POST;
 }
 
+/* the call was counted by the writer (QUOTA_WRITE): on to the handler */
+static int counted(struct req *r, void *arg, int rc)
+{
+    if (rc != 0)
+        return rc;
+    if (!quota_job_taken(arg))
+        return ERR_DAILY_QUOTA;
+    return r->route->handler(r);
+}
+
 void router_dispatch(struct req *r)
 {
     const struct route *first = router_find(r->path, r->path_len);
@@ -256,7 +266,10 @@ void router_dispatch(struct req *r)
     }
     if (rc == 0)
         rc = authenticate(r);
-    if (rc == 0)
+    if (rc == QUOTA_WRITE)
+        rc = http_write_atomic(r, quota_job_run, quota_job_commit,
+                               quota_job_new(r->appid, r->route->path), counted);
+    else if (rc == 0)
         rc = r->route->handler(r);
     if (rc != 0 && rc != REQ_ASYNC)
         http_send_err(r, rc);

@@ -130,7 +130,9 @@ int store_begin(struct store *s)
 {
     static const char q[] = "BEGIN IMMEDIATE";
     s->tx_seq++;
-    return db_exec_stmt(s, db_stmt(s, q));
+    int rc = db_exec_stmt(s, db_stmt(s, q));
+    s->in_tx = rc == 0;
+    return rc;
 }
 
 uint64_t store_tx_seq(struct store *s)
@@ -138,8 +140,21 @@ uint64_t store_tx_seq(struct store *s)
     return s->tx_seq;
 }
 
-TX(store_commit, "COMMIT")
-TX(store_rollback, "ROLLBACK")
+int store_in_tx(struct store *s)
+{
+    return s->in_tx;
+}
+
+/* the transaction is over, committed or not */
+#define TX_END(name, sql)                      \
+    int name(struct store *s)                  \
+    {                                          \
+        static const char q[] = sql;           \
+        s->in_tx = 0;                          \
+        return db_exec_stmt(s, db_stmt(s, q)); \
+    }
+TX_END(store_commit, "COMMIT")
+TX_END(store_rollback, "ROLLBACK")
 TX(store_savepoint, "SAVEPOINT job")
 TX(store_savepoint_release, "RELEASE job")
 TX(store_savepoint_rollback, "ROLLBACK TO job")

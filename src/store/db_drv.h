@@ -69,6 +69,7 @@ struct store {
     struct dbst *stmts[STMT_SLOTS];
     int64_t busy_ns;
     uint64_t tx_seq; /* transactions begun on this connection */
+    int in_tx;       /* inside store_begin .. store_commit/store_rollback */
     int wal_pages;   /* SQLite: pages in the WAL after the last commit (store_wal_manual) */
     char where[512];
 };

@@ -116,12 +116,21 @@ typedef void (*store_user_cb)(void *arg, const struct user *u);
 int store_open(const char *where, struct store **out);
 /* `where` names a PostgreSQL database */
 int store_is_url(const char *where);
+/*
+ * SQLite's durability for stores opened from now on: full (the default) syncs the log at every
+ * commit, so a commit survives a power cut; 0 (synchronous=NORMAL) survives a killed process
+ * only. PostgreSQL always commits durably.
+ */
+void store_set_sync_full(int full);
+int store_sync_full(void);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
 
 int store_begin(struct store *s);
 /* transactions begun on this connection so far: what was reserved in another is gone */
 uint64_t store_tx_seq(struct store *s);
+/* between store_begin and store_commit or store_rollback */
+int store_in_tx(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 int store_savepoint(struct store *s);

@@ -56,6 +56,13 @@ describe('command line', () => {
         nothingMade();
     });
 
+    it('serve refuses a bad --sync value with exit status 2', async () => {
+        const r = await run('serve', '--sync', 'sometimes');
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /bad --sync 'sometimes' \(full or normal\)/);
+        nothingMade();
+    });
+
     it('admin --help, also after a noun, and unknown nouns, verbs and options refused', async () => {
         for (const args of [['--help'], ['account', '--help'], ['-h']]) {
             const r = await run('admin', ...args);

@@ -1,7 +1,7 @@
 // Operations: /healthz and /metrics (Prometheus text format).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isJsonType, useServer } from './lib/server.mjs';
+import { ENGINE, isJsonType, useServer } from './lib/server.mjs';
 
 /** parses Prometheus text: [{name, labels, value}], checking every line's shape */
 function parseMetrics(text) {
@@ -170,5 +170,19 @@ describe('stopped and continued', () => {
         await load;
         const answers = await Promise.all(Array.from({ length: 40 }, probe));
         assert.deepEqual([...new Set(answers)], [200], 'no loop stopped answering');
+    });
+});
+
+describe('durability setting in /metrics', () => {
+    const full = useServer({});
+    const normal = useServer({ sync: 'normal' });
+
+    it('syncs every commit to disk by default, and only writes it with --sync normal (SQLite)', async () => {
+        const info = async (srv) => parseMetrics(await (await srv.fetch('/metrics')).text())
+            .samples.filter((x) => x.name === 'lianjie_db_info').map((x) => x.labels);
+        const engine = ENGINE === 'postgres' ? 'postgresql' : 'sqlite';
+        assert.deepEqual(await info(full.srv), [{ engine, commit: 'synced' }]);
+        // PostgreSQL always commits durably; --sync is SQLite's
+        assert.deepEqual(await info(normal.srv), [{ engine, commit: ENGINE === 'postgres' ? 'synced' : 'written' }]);
     });
 });

@@ -152,6 +152,33 @@ Test(store, reopening_a_directory_keeps_data_and_version)
     ASSERT_NO_LEAKS();
 }
 
+static int64_t sqlite_synchronous(struct store *st)
+{
+    struct dbst *q = db_query(st, "PRAGMA synchronous", "");
+    cr_assert_eq(db_step(st, q), 1);
+    int64_t v = db_int64(q, 0);
+    db_done(q);
+    return v;
+}
+
+/* a commit is synced to disk before it is acknowledged, unless a test asks for less */
+Test(store, sqlite_syncs_every_commit_unless_told_otherwise)
+{
+    char dir[] = "/tmp/lianjie-unit-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(store_open(dir, &s), 0);
+    cr_assert_eq(sqlite_synchronous(s), 2, "synchronous=FULL by default");
+    store_close(s);
+    store_set_sync_full(0);
+    cr_assert_eq(store_open(dir, &s), 0);
+    cr_assert_eq(sqlite_synchronous(s), 1, "synchronous=NORMAL when asked");
+    store_set_sync_full(1);
+    store_close(s);
+    s = NULL;
+    remove_data_dir(dir);
+    ASSERT_NO_LEAKS();
+}
+
 /* a database as a server before migration 13 left it: a default and a conditional menu */
 static void make_version_12(const char *dir)
 {

@@ -283,6 +283,8 @@ export class Server extends Client {
             a.push('--threads', String(this.opts.threads));
         if (this.opts.pushLease)
             a.push('--push-lease', String(this.opts.pushLease));
+        if (this.opts.sync)
+            a.push('--sync', this.opts.sync);
         a.push('--log-level', this.opts.logLevel || 'warn');
         return a;
     }
