@@ -2,6 +2,7 @@
  * upload: multipart intake and the store job of the upload APIs (see upload.h).
  */
 #include "media_io.h"
+#include "../util/utf8.h"
 #include "api.h"
 #include "../core/media_check.h"
 #include "../core/media_news.h"
@@ -32,7 +33,7 @@ long mio_field(struct req *r, const struct upload *u, const char *name, char *ou
     const struct mp_part *p = u->read_rc == 0 ? mp_find(&u->form, name) : NULL;
     if (!p || p->has_filename)
         return req_query(r, name, out, cap);
-    if (p->len >= cap || memchr(p->data, 0, p->len))
+    if (p->len >= cap || memchr(p->data, 0, p->len) || !utf8_valid(p->data, p->len))
         return -2;
     memcpy(out, p->data, p->len);
     out[p->len] = 0;
@@ -44,10 +45,14 @@ void mio_read(struct req *r, struct upload *u)
     char boundary[MP_MAX_BOUNDARY + 1];
     memset(u, 0, sizeof(*u));
     u->read_rc = ERR_MISSING_MEDIA;
-    if (boundary_of(r, boundary, sizeof(boundary)) == 0 &&
-        mp_parse(r->body, r->body_len, boundary, &u->form) == MP_OK) {
+    int rc = boundary_of(r, boundary, sizeof(boundary)) == 0
+                 ? mp_parse(r->body, r->body_len, boundary, &u->form)
+                 : MP_ERR_CTYPE;
+    if (rc == MP_OK) {
         u->read_rc = 0;
         u->media = mp_find(&u->form, "media");
+    } else if (rc == MP_ERR_CHARSET) {
+        u->read_rc = ERR_INVALID_CHARSET;
     }
     if (req_query(r, "type", u->type, sizeof(u->type)) < 0)
         u->type[0] = 0;
@@ -59,6 +64,8 @@ int mio_job_new(struct req *r, const struct upload *u, const char *type, int per
                 struct upload_job **out)
 {
     int fmt;
+    if (u->read_rc == ERR_INVALID_CHARSET)
+        return u->read_rc;
     if (u->read_rc != 0 || !u->media)
         return ERR_MISSING_MEDIA;
     int rc = media_check(type, permanent, u->media->data, u->media->len, &fmt);

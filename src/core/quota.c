@@ -42,9 +42,9 @@ struct qentry {
     char appid[19];
     char api[128];
     int64_t day;
-    int64_t avail;   /* calls counted in the store and not made yet */
-    int64_t seen;    /* the day's count in the store, as last seen */
-    int pending;     /* blocks being counted by the writer for this entry */
+    int64_t avail; /* calls counted in the store and not made yet */
+    int64_t seen;  /* the day's count in the store, as last seen */
+    int pending;   /* blocks being counted by the writer for this entry */
 };
 
 #define QUOTA_BLOCK 64    /* calls counted ahead at most */
@@ -125,8 +125,8 @@ static int count_block(struct store *s, struct qblock *b)
     int taken = 0;
     int64_t n = b->want;
     counter_name(b->api, name, sizeof(name));
-    int rc = store_counter_take(s, b->appid, name, b->day, b->limit, n, clock_now(), &taken,
-                                &b->value);
+    int rc =
+        store_counter_take(s, b->appid, name, b->day, b->limit, n, clock_now(), &taken, &b->value);
     if (rc == 0 && !taken && n > 1)
         rc = store_counter_take(s, b->appid, name, b->day, b->limit, n = 1, clock_now(), &taken,
                                 &b->value);

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "multipart.h"
+#include "../util/utf8.h"
 
 #include <string.h>
 #include <strings.h>
@@ -272,6 +273,9 @@ static int parse_disposition(const char *v, size_t n, struct mp_part *part)
     c.p += tl;
     if (each_param(&c, on_disp_param, &d) != 0 || !d.has_name)
         return MP_ERR_SYNTAX;
+    if (!utf8_valid(part->name, strlen(part->name)) ||
+        !utf8_valid(part->filename, strlen(part->filename)))
+        return MP_ERR_CHARSET;
     return MP_OK;
 }
 

@@ -27,9 +27,10 @@
 
 enum {
     MP_OK = 0,
-    MP_ERR_CTYPE = -1,  /* not multipart/form-data, or no usable boundary */
-    MP_ERR_SYNTAX = -2, /* malformed body: delimiters, header lines, Content-Disposition */
-    MP_ERR_LIMIT = -3,  /* too many parts or headers, or a header line too long */
+    MP_ERR_CTYPE = -1,   /* not multipart/form-data, or no usable boundary */
+    MP_ERR_SYNTAX = -2,  /* malformed body: delimiters, header lines, Content-Disposition */
+    MP_ERR_LIMIT = -3,   /* too many parts or headers, or a header line too long */
+    MP_ERR_CHARSET = -4, /* a part's name or filename is not UTF-8 */
 };
 
 struct mp_part {
@@ -52,7 +53,7 @@ int mp_boundary(const char *ctype, size_t len, char *out, size_t cap);
 /* The boundary read from the body's first line ("--" boundary CRLF), for clients that send
  * multipart/form-data without a boundary parameter: MP_OK or MP_ERR_CTYPE. */
 int mp_boundary_sniff(const char *body, size_t len, char *out, size_t cap);
-/* Splits body into parts: MP_OK, MP_ERR_SYNTAX or MP_ERR_LIMIT. */
+/* Splits body into parts: MP_OK, MP_ERR_SYNTAX, MP_ERR_LIMIT or MP_ERR_CHARSET. */
 int mp_parse(const char *body, size_t len, const char *boundary, struct mp_form *out);
 /* The first part named name, or NULL */
 const struct mp_part *mp_find(const struct mp_form *f, const char *name);

@@ -19,6 +19,8 @@
     X(INVALID_MEDIA_ID, 40007, "invalid media_id")                                            \
     X(INVALID_APPID, 40013, "invalid appid")                                                  \
     X(INVALID_ACCESS_TOKEN, 40014, "invalid access_token")                                    \
+    X(INVALID_CHARSET, 40033,                                                                 \
+      "invalid charset. please check your request, if include \\uxxxx will create fail!")     \
     X(INVALID_ARGS, 40035, "invalid args")                                                    \
     X(INVALID_PARAM, 40097, "invalid args")                                                   \
     X(INVALID_CODE, 40029, "invalid code")                                                    \

@@ -12,8 +12,9 @@
 
 enum { JSON_OK = 0, JSON_MISSING = 1, JSON_WRONG_TYPE = -1, JSON_TOO_LONG = 2 };
 
-/* parses a request body that must be one JSON object: 0, ERR_EMPTY_POST_DATA or ERR_DATA_FORMAT.
- * The caller frees *out with cJSON_Delete. Nesting deeper than 64 is refused. */
+/* parses a request body that must be one JSON object: 0, ERR_EMPTY_POST_DATA, ERR_DATA_FORMAT
+ * or ERR_INVALID_CHARSET (a key or string that is not UTF-8, raw or as \u escapes). The
+ * caller frees *out with cJSON_Delete. Nesting deeper than 64 is refused. */
 int json_parse_object(const char *p, size_t n, cJSON **out);
 int json_get_str(const cJSON *obj, const char *key, const char **out);
 /* copies a string field into out (cap bytes with the NUL); out is "" unless JSON_OK */

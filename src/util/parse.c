@@ -1,5 +1,6 @@
 /* parse: see parse.h */
 #include "parse.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -63,6 +64,8 @@ static long decode(const char *v, size_t vlen, char *out, size_t cap)
         }
     }
     out[o] = 0;
+    if (!utf8_valid(out, o))
+        return -2; /* text is UTF-8: other bytes would be stored and echoed as they came */
     return (long)o;
 }
 

@@ -12,8 +12,8 @@ int parse_u64(const char *s, size_t n, uint64_t *out);
 /*
  * Finds `name` in a query string or x-www-form-urlencoded body (no leading '?') and
  * %-decodes its value into out (NUL-terminated, at most cap-1 bytes).
- * Returns the value's length, -1 when absent, -2 when malformed, too long or holding a NUL
- * (%00 or a raw one), which would cut the value short.
+ * Returns the value's length, -1 when absent, -2 when malformed, too long, not UTF-8 once
+ * decoded, or holding a NUL (%00 or a raw one), which would cut the value short.
  */
 long parse_form_param(const char *q, size_t qlen, const char *name, char *out, size_t cap);
 

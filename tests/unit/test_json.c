@@ -234,3 +234,24 @@ Test(json, unknown_fields_are_ignored)
     cJSON_Delete(o);
     ASSERT_NO_LEAKS();
 }
+
+static int parse_rc(const char *s)
+{
+    cJSON *o = NULL;
+    int rc = json_parse_object(s, strlen(s), &o);
+    cJSON_Delete(o);
+    return rc;
+}
+
+Test(json, text_that_is_not_utf8_is_40033)
+{
+    cr_assert_eq(parse_rc("{\"name\":\"x\xf6\"}"), ERR_INVALID_CHARSET);
+    cr_assert_eq(parse_rc("{\"n\xc3\":\"x\"}"), ERR_INVALID_CHARSET, "in a key too");
+    cr_assert_eq(parse_rc("{\"name\":\"\\ud800\"}"), ERR_INVALID_CHARSET, "a lone high surrogate");
+    cr_assert_eq(parse_rc("{\"name\":\"\\udfff x\"}"), ERR_INVALID_CHARSET, "a lone low one");
+    cr_assert_eq(parse_rc("{\"name\":\"\\ud800\\u0041\"}"), ERR_INVALID_CHARSET);
+    cr_assert_eq(parse_rc("{\"name\":\"\\ud83d\\ude00\\u4f60\"}"), 0, "a pair and a BMP escape");
+    cr_assert_eq(parse_rc("{\"name\":\"\\\\ud800\"}"), 0, "an escaped backslash is no escape");
+    cr_assert_eq(parse_rc("{\"name\":\"\\u00\"}"), ERR_DATA_FORMAT);
+    ASSERT_NO_LEAKS();
+}

@@ -214,3 +214,14 @@ Test(parse, form_honours_the_length)
     cr_assert_eq(parse_form_param(q, 5, "b", out, sizeof(out)), -1);
     ASSERT_NO_LEAKS();
 }
+
+Test(parse, form_values_that_decode_to_non_utf8_are_malformed)
+{
+    char out[32];
+    cr_assert_eq(parse_form_param("a=x%F6", 6, "a", out, sizeof(out)), -2);
+    cr_assert_eq(parse_form_param("a=%C3", 5, "a", out, sizeof(out)), -2);
+    cr_assert_eq(parse_form_param("a=\xc3\xb6", 4, "a", out, sizeof(out)), 2, "raw UTF-8 is fine");
+    cr_assert_eq(parse_form_param("a=%E4%BD%A0", 11, "a", out, sizeof(out)), 3);
+    cr_assert_str_eq(out, "你");
+    ASSERT_NO_LEAKS();
+}
