@@ -10,3 +10,4 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 "$HERE/mass"
 "$HERE/userget"
 "$HERE/multinode"
+"$HERE/hardening"

@@ -19,6 +19,14 @@ void api_set_demo_mode(int on);
 /* api_signin.c: the web client's sign-in page and cookie session */
 #define API_SESSION_COOKIE "lj_session"
 int api_cookie_user(struct req *r, int64_t *user_id);
+/*
+ * Signs in with the username and password of arg, heap memory of `size` bytes that begins
+ * with a struct session_new: failures are limited per username and client address, the
+ * password is checked on a worker thread, then the writer makes the session, and done(r, arg,
+ * rc) answers with rc 0, ERR_UNAUTHENTICATED, ERR_TOO_MANY_ATTEMPTS, ERR_BUSY or ERR_SYSTEM.
+ * Takes arg over; returns what the handler returns.
+ */
+int api_signin(struct req *r, void *arg, size_t size, req_done_fn done);
 void api_login_redirect(struct req *r);
 int api_app_login_page(struct req *r);
 int api_app_login(struct req *r);

@@ -10,6 +10,7 @@
 #include "../core/tokens.h"
 #include "../core/accounts.h"
 #include "../core/clock.h"
+#include "../crypto/crypto.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/json.h"
@@ -294,7 +295,54 @@ struct user_op {
 static int user_create_run(struct store *s, void *arg)
 {
     struct user_op *op = arg;
-    return accounts_user_create(s, &op->user, op->password);
+    return accounts_user_create(s, &op->user, NULL); /* hashed already (hash_then) */
+}
+
+/* worker thread: the password's hash, made before the write (PBKDF2 is slow) */
+static int hash_run(void *arg)
+{
+    struct user_op *op = arg;
+    if (op->password[0])
+        crypto_password_hash(op->password, op->user.password_hash, sizeof(op->user.password_hash));
+    crypto_wipe(op->password, sizeof(op->password));
+    return 0;
+}
+
+struct hashed_write {
+    struct user_op op;
+    wjob_run_fn run;
+    void (*after_commit)(void *);
+    int atomic;
+};
+
+static int user_done(struct req *r, void *arg, int rc);
+
+static int hashed(struct req *r, void *arg, int rc)
+{
+    struct hashed_write *h = arg;
+    if (rc != 0)
+        return rc;
+    struct user_op *op = xmalloc(sizeof(*op));
+    *op = h->op;
+    return h->atomic ? http_write_atomic(r, h->run, h->after_commit, op, user_done)
+                     : http_write(r, h->run, h->after_commit, op, user_done);
+}
+
+/* hashes op's password on a worker thread, then runs the write; takes op over */
+static int hash_then(struct req *r, struct user_op *op, wjob_run_fn run,
+                     void (*after_commit)(void *), int atomic)
+{
+    if (!op->password[0]) /* nothing to hash */
+        return atomic ? http_write_atomic(r, run, after_commit, op, user_done)
+                      : http_write(r, run, after_commit, op, user_done);
+    struct hashed_write *h = xcalloc(1, sizeof(*h));
+    h->op = *op;
+    h->run = run;
+    h->after_commit = after_commit;
+    h->atomic = atomic;
+    crypto_wipe(op, sizeof(*op));
+    free(op);
+    return http_offload(r, hash_run, &h->op, hashed);
 }
 
 static int user_done(struct req *r, void *arg, int rc)
@@ -343,13 +391,13 @@ int api_admin_users_create(struct req *r)
         return rc;
     }
     /* checks, then one INSERT: nothing to undo when it fails */
-    return http_write_atomic(r, user_create_run, NULL, op, user_done);
+    return hash_then(r, op, user_create_run, NULL, 1);
 }
 
 static int password_run(struct store *s, void *arg)
 {
     struct user_op *op = arg;
-    int rc = accounts_user_set_password(s, op->user.id, op->password);
+    int rc = accounts_user_set_password_hash(s, op->user.id, op->user.password_hash);
     return rc != 0 ? rc : store_user_get(s, op->user.id, &op->user);
 }
 
@@ -369,7 +417,7 @@ int api_admin_users_password(struct req *r)
         free(op);
         return rc;
     }
-    return http_write(r, password_run, sessions_changed, op, user_done);
+    return hash_then(r, op, password_run, sessions_changed, 0);
 }
 
 /* ------------------------------------------------------------------ identifiers, clock */

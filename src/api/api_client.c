@@ -5,12 +5,15 @@
 #include "api.h"
 #include "render.h"
 #include "../core/sessions.h"
+#include "../crypto/crypto.h"
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/json.h"
 #include "../util/xalloc.h"
 
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int login_done(struct req *r, void *arg, int rc)
@@ -32,6 +35,58 @@ static int login_done(struct req *r, void *arg, int rc)
     return 0;
 }
 
+/*
+ * A sign-in in three steps: the user is read here, the password is checked on a worker thread
+ * (PBKDF2 holds up neither the writer nor this loop), then the writer makes the session.
+ */
+struct signin {
+    req_done_fn done;
+    size_t size;
+    char ip[64];
+    char username[64];
+    _Alignas(max_align_t) unsigned char arg[]; /* the caller's, a struct session_new first */
+};
+
+static int signin_password(void *p)
+{
+    return sessions_password_run(((struct signin *)p)->arg);
+}
+
+static int signin_checked(struct req *r, void *p, int rc)
+{
+    struct signin *si = p;
+    if (rc == ERR_UNAUTHENTICATED)
+        sessions_signin_failed(si->username, si->ip);
+    if (rc != 0)
+        return si->done(r, si->arg, rc);
+    void *arg = xmalloc(si->size);
+    memcpy(arg, si->arg, si->size);
+    return http_write(r, sessions_create_run, NULL, arg, si->done);
+}
+
+int api_signin(struct req *r, void *arg, size_t size, req_done_fn done)
+{
+    struct session_new *n = arg;
+    int rc = sessions_signin_allowed(n->username, r->ip);
+    if (rc == 0)
+        rc = sessions_signin_load(r->rd, n);
+    if (rc != 0) {
+        crypto_wipe(n->password, sizeof(n->password));
+        rc = done(r, arg, rc);
+        free(arg);
+        return rc;
+    }
+    struct signin *si = xmalloc(sizeof(*si) + size);
+    si->done = done;
+    si->size = size;
+    snprintf(si->ip, sizeof(si->ip), "%s", r->ip);
+    snprintf(si->username, sizeof(si->username), "%s", n->username);
+    memcpy(si->arg, arg, size);
+    crypto_wipe(arg, size);
+    free(arg);
+    return http_offload(r, signin_password, si, signin_checked);
+}
+
 int api_client_login(struct req *r)
 {
     cJSON *o;
@@ -48,7 +103,7 @@ int api_client_login(struct req *r)
         free(n);
         return rc;
     }
-    return http_write(r, sessions_create_run, NULL, n, login_done);
+    return api_signin(r, n, sizeof(*n), login_done);
 }
 
 int api_client_demo_login(struct req *r)

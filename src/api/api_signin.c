@@ -124,6 +124,10 @@ static int login_done(struct req *r, void *arg, int rc)
         login_page(r, j->next, "Wrong username or password.");
         return 0;
     }
+    if (rc == ERR_TOO_MANY_ATTEMPTS) {
+        login_page(r, j->next, "Too many attempts: wait a minute, then try again.");
+        return 0;
+    }
     if (rc != 0)
         return rc;
     char cookie[256];
@@ -153,7 +157,9 @@ int api_app_login(struct req *r)
         free(j);
         return 0;
     }
-    return http_write(r, sessions_create_run, NULL, j, login_done);
+    if (j->s.user_id != 0) /* a demo pick */
+        return http_write(r, sessions_create_run, NULL, j, login_done);
+    return api_signin(r, j, sizeof(*j), login_done);
 }
 
 int api_app_home(struct req *r)

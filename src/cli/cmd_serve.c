@@ -26,6 +26,7 @@
 #include "../util/log.h"
 #include "../util/parse.h"
 #include "../util/thread.h"
+#include "../util/workers.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -260,6 +261,12 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     chatwait_start();
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    /* password hashing: at most half the cores, so a flood of sign-ins leaves the rest */
+    if (workers_start(ncpu > 2 ? (int)(ncpu / 2) : 1) != 0) {
+        fprintf(stderr, "lianjie: cannot start the worker threads\n");
+        return 1;
+    }
     if (push_worker_start(cfg.store, lease) != 0) {
         fprintf(stderr, "lianjie: cannot start the push worker\n");
         return 1;
@@ -270,6 +277,7 @@ int cmd_serve(int argc, char **argv)
     pthread_detach(tid);
     int rc = http_serve(&cfg);
     push_worker_stop();
+    workers_stop();
     chatwait_stop();
     cluster_stop();
     writer_run_sync(quota_release_run, NULL, NULL);

@@ -153,7 +153,6 @@ int accounts_user_create(struct store *s, struct user *u, const char *password)
 {
     if (!u->username[0])
         return ERR_ARGUMENT_INVALID;
-    u->password_hash[0] = 0;
     if (password && password[0])
         crypto_password_hash(password, u->password_hash, sizeof(u->password_hash));
     if (!u->language[0])
@@ -172,6 +171,13 @@ int accounts_user_set_password(struct store *s, int64_t id, const char *password
     if (!password || !password[0])
         return ERR_ARGUMENT_INVALID;
     crypto_password_hash(password, hash, sizeof(hash));
+    return accounts_user_set_password_hash(s, id, hash);
+}
+
+int accounts_user_set_password_hash(struct store *s, int64_t id, const char *hash)
+{
+    if (!hash || !hash[0])
+        return ERR_ARGUMENT_INVALID;
     int rc = store_user_set_password(s, id, hash);
     /* a new password signs the user out everywhere */
     if (rc == 0)

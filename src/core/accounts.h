@@ -25,9 +25,12 @@ int accounts_bind_open(struct store *s, const char *appid, const char *open_appi
 int accounts_set_whitelist(struct store *s, const char *appid, const char *list);
 /* the web authorization domain: a host, or host:port ("" turns web authorization off) */
 int accounts_set_oauth_domain(struct store *s, const char *appid, const char *domain);
-/* u->username required; password may be "" (no sign-in by password) */
+/* u->username required. A password is hashed here (PBKDF2: slow); without one,
+ * u->password_hash is kept: one made beforehand off the writer, or "" (no sign-in by password) */
 int accounts_user_create(struct store *s, struct user *u, const char *password);
 int accounts_user_set_password(struct store *s, int64_t id, const char *password);
+/* the same with a hash made beforehand (crypto_password_hash) */
+int accounts_user_set_password_hash(struct store *s, int64_t id, const char *hash);
 
 /* openid of user for appid; unionid of user for the open-platform account */
 void accounts_openid(const char *appid, int64_t user_id, char out[29]);

@@ -128,6 +128,11 @@ static void pbkdf2(const char *pw, const unsigned char *salt, size_t slen, int i
     PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw), salt, (int)slen, iter, EVP_sha256(), 32, out);
 }
 
+void crypto_wipe(void *p, size_t n)
+{
+    OPENSSL_cleanse(p, n);
+}
+
 void crypto_password_hash(const char *password, char *out, size_t cap)
 {
     unsigned char salt[16], dk[32];

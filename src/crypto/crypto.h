@@ -22,6 +22,8 @@ void crypto_sha1_hex(const void *p, size_t n, char out[41]);
 void crypto_md5_hex(const void *p, size_t n, char out[33]);
 void crypto_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
                         unsigned char out[32]);
+/* zeroes n bytes of p in a way the compiler keeps (a secret no longer needed) */
+void crypto_wipe(void *p, size_t n);
 /* 1 if equal; time depends only on the lengths */
 int crypto_eq(const char *a, size_t alen, const char *b, size_t blen);
 void crypto_base64url(const unsigned char *in, size_t n, char *out);

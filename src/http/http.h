@@ -95,6 +95,13 @@ int http_write_atomic(struct req *r, wjob_run_fn run, void (*after_commit)(void 
                       req_done_fn done);
 
 /*
+ * Runs `run(arg)` on a worker thread (CPU-heavy work such as password hashing: util/workers.h),
+ * then `done(r, arg, rc)` back on this loop. arg must be heap memory; it is freed after done.
+ * When the workers' queue is full, done gets ERR_BUSY. Returns REQ_ASYNC.
+ */
+int http_offload(struct req *r, int (*run)(void *arg), void *arg, req_done_fn done);
+
+/*
  * Answers later, from any thread: the handler returns REQ_ASYNC, and whoever holds the handle
  * calls http_async_finish() exactly once; then done(r, arg, rc) runs on this loop (not if the
  * client went away). arg must be heap memory; it is freed after done.

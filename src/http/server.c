@@ -11,6 +11,7 @@
 #include "../core/clock.h"
 #include "../util/err.h"
 #include "../util/log.h"
+#include "../util/workers.h"
 #include "../util/parse.h"
 #include "../util/xalloc.h"
 #include "../crypto/crypto.h"
@@ -306,6 +307,10 @@ static int status_for(int code)
         return 409;
     case ERR_EXPIRED:
         return 410;
+    case ERR_TOO_MANY_ATTEMPTS:
+        return 429;
+    case ERR_BUSY:
+        return 503;
     case ERR_SYSTEM:
         return 500;
     default:
@@ -478,6 +483,33 @@ int http_write_atomic(struct req *r, wjob_run_fn run, void (*after_commit)(void 
                       req_done_fn done)
 {
     return queue_write(r, run, after_commit, arg, done, 1);
+}
+
+struct offload {
+    struct http_async *a;
+    int (*run)(void *arg);
+    void *arg;
+};
+
+static void offload_run(void *p)
+{
+    struct offload *o = p;
+    int rc = o->run(o->arg);
+    http_async_finish(o->a, rc); /* arg may be gone from here on */
+    free(o);
+}
+
+int http_offload(struct req *r, int (*run)(void *arg), void *arg, req_done_fn done)
+{
+    struct offload *o = xmalloc(sizeof(*o));
+    o->a = http_defer(r, arg, done);
+    o->run = run;
+    o->arg = arg;
+    if (workers_submit(offload_run, o) != 0) {
+        http_async_finish(o->a, ERR_BUSY);
+        free(o);
+    }
+    return REQ_ASYNC;
 }
 
 /* loop thread, at the end of each turn: the turn's writes go to the writer together */

@@ -140,6 +140,8 @@
     X(FORBIDDEN, 403, "forbidden")                                                            \
     X(CONFLICT, 409, "already exists")                                                        \
     X(EXPIRED, 410, "expired")                                                                \
+    X(TOO_MANY_ATTEMPTS, 429, "too many sign-in attempts, try again in a minute")             \
+    X(BUSY, 503, "server busy, try again")                                                    \
     X(BAD_REQUEST, 400, "bad request")
 
 enum err_code {
