@@ -187,6 +187,25 @@ static int cross_site(struct req *r)
     return origin && !url_origin_is_host(origin, n, host, strlen(host));
 }
 
+/*
+ * A form POST of one of this server's pages acts as the user whose cookie the browser holds
+ * (signs them in, allows a login or an authorization): it must name this server as its Origin,
+ * which every current browser sends with a POST. Without an Origin, only Sec-Fetch-Site
+ * "same-origin" will do. A page on another port or subdomain is same-site, so SameSite=Lax
+ * cookies alone would not stop it.
+ */
+static int form_from_here(struct req *r)
+{
+    size_t n;
+    char host[256];
+    req_host(r, host, sizeof(host));
+    const char *origin = req_header(r, "origin", &n);
+    if (origin)
+        return url_origin_is_host(origin, n, host, strlen(host));
+    const char *site = req_header(r, "sec-fetch-site", &n);
+    return site && n == 11 && memcmp(site, "same-origin", 11) == 0;
+}
+
 static int auth_cookie(struct req *r)
 {
     int rc = api_cookie_user(r, &r->user_id);
@@ -263,6 +282,11 @@ void router_dispatch(struct req *r)
         size_t max = r->route->max_body ? r->route->max_body : HTTP_MAX_BODY;
         if (r->body_len > max)
             rc = (r->route->flags & R_UPLOAD) ? ERR_MEDIA_SIZE_LIMIT : ERR_BODY_TOO_LARGE;
+    }
+    if (rc == 0 && (r->route->flags & R_FORM) && r->method == M_POST && !form_from_here(r)) {
+        http_send_err_status(r, 403, ERR_FORBIDDEN,
+                             "cross-site form refused: a form of this server's pages only");
+        return;
     }
     if (rc == 0)
         rc = authenticate(r);

@@ -34,6 +34,8 @@ enum {
     R_FILE = 16,      /* answers files: JSON errors carry exactly "application/json" */
     R_COMPONENT = 32, /* AUTH_TOKEN that a component token may also call, as access_token or
                          component_access_token, for the component's own appid (quota APIs) */
+    R_FORM = 64,      /* a page's form POST that acts as the browser's user: only from a page
+                         of this server (a same-origin Origin) */
 };
 
 struct route {

@@ -132,7 +132,7 @@ const struct route routes[] = {
     {M_GET | M_POST, "/sns/oauth2/component/refresh_token", api_sns_component_refresh_token,
      AUTH_NONE, NONE, WIRE, 0},
     {M_GET, "/connect/oauth2/authorize", api_oauth_authorize, AUTH_NONE, NONE, 0, 0},
-    {M_POST, "/connect/oauth2/authorize", api_oauth_authorize_decide, AUTH_NONE, NONE, 0, 0},
+    {M_POST, "/connect/oauth2/authorize", api_oauth_authorize_decide, AUTH_NONE, NONE, R_FORM, 0},
     {M_GET, "/connect/qrconnect", api_qrconnect, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/connect/qrconnect/poll", api_qrconnect_poll, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/connect/qrcode", api_qrconnect_image, AUTH_NONE, NONE, 0, 0},
@@ -158,16 +158,17 @@ const struct route routes[] = {
     {M_POST, "/cgi-bin/component/clear_quota", api_component_clear_quota, AUTH_COMPONENT, NONE,
      WIRE, 0},
     {M_GET, "/cgi-bin/componentloginpage", api_componentloginpage, AUTH_NONE, NONE, 0, 0},
-    {M_POST, "/cgi-bin/componentloginpage", api_componentloginpage_approve, AUTH_NONE, NONE, 0, 0},
+    {M_POST, "/cgi-bin/componentloginpage", api_componentloginpage_approve, AUTH_NONE, NONE, R_FORM,
+     0},
     {M_GET, "/safe/bindcomponent", api_componentloginpage, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/wxaopen/safe/bindcomponent", api_componentloginpage, AUTH_NONE, NONE, 0, 0},
 
     /* web client pages */
     {M_GET, "/app", api_app_home, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app/login", api_app_login_page, AUTH_NONE, NONE, 0, 0},
-    {M_POST, "/app/login", api_app_login, AUTH_NONE, NONE, 0, 0},
+    {M_POST, "/app/login", api_app_login, AUTH_NONE, NONE, R_FORM, 0},
     {M_GET, "/app/qrconnect", api_app_qrconnect, AUTH_NONE, NONE, 0, 0},
-    {M_POST, "/app/qrconnect", api_app_qrconnect_decide, AUTH_NONE, NONE, 0, 0},
+    {M_POST, "/app/qrconnect", api_app_qrconnect_decide, AUTH_NONE, NONE, R_FORM, 0},
 
     /* web client: the pages of /app/ (files under /app/static/ and /app/vendor/ are served by
      * the HTTP layer, http/static.c) */

@@ -51,6 +51,12 @@ export async function call(srv, method, path, { cookie, form, headers = {} } = {
     if (form !== undefined) {
         body = typeof form === 'string' ? form : qs(form);
         Object.assign(h, formHeaders);
+        // a browser posts a page's form with the page's origin (undefined: leave it out)
+        if (!Object.keys(h).some((k) => k.toLowerCase() === 'origin'))
+            h.origin = new URL(srv.url).origin;
+        for (const k of Object.keys(h))
+            if (h[k] === undefined)
+                delete h[k];
     }
     const res = await srv.request(method, path, { headers: h, body });
     res.location = res.headers.get('location');
