@@ -129,12 +129,6 @@ fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory MODE=fuzz fuzz-build
 
 ifeq ($(MODE),fuzz)
-# clang warns where gcc does not; silenced for these files only: clock.c hands an int64_t *
-# as atomic_llong's expected value, buf.c's buf_vprintf passes its fmt on to vsnprintf
-# without a format(printf, 2, 0) attribute
-$(BUILD)/src/core/clock.o: WARN += -Wno-incompatible-pointer-types
-$(BUILD)/src/util/buf.o: WARN += -Wno-format-nonliteral
-
 fuzz-build: $(FUZZ_BINS)
 
 build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIBOBJS)

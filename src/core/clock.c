@@ -45,7 +45,7 @@ int64_t clock_advance(int64_t secs)
 
 void clock_set_offset(int64_t offset)
 {
-    int64_t cur = atomic_load(&offset_s);
+    long long cur = atomic_load(&offset_s);
     while (offset > cur && !atomic_compare_exchange_weak(&offset_s, &cur, offset))
         ;
 }

@@ -346,9 +346,12 @@ int menus_url_host(const char *u, char *host, size_t cap)
         }
     }
     size_t n = 0;
-    if (p[0] == '[') {
+    if (p[0] == '[') { /* an IPv6 literal: hex digits, ':' and '.', then a port or nothing */
         const char *end = memchr(p, ']', auth);
         n = end ? (size_t)(end - p) + 1 : 0;
+        if (n < 4 || strspn(p + 1, "0123456789abcdefABCDEF:.") != n - 2 ||
+            (n < auth && p[n] != ':'))
+            return -1;
     } else {
         while (n < auth && host_char((unsigned char)p[n]))
             n++;

@@ -34,7 +34,7 @@ void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* appends s as a JSON string literal, quotes included; raw UTF-8 is kept as is */
 void buf_json_str(struct buf *b, const char *s, size_t n);
 void buf_json_cstr(struct buf *b, const char *s);

@@ -231,6 +231,13 @@ Test(menus_parse, finds_url_hosts)
     cr_assert_eq(menus_url_host("http://a b/", h, sizeof(h)), -1);
     cr_assert_eq(menus_url_host("javascript:alert(1)", h, sizeof(h)), -1);
     cr_assert_eq(menus_url_host("http://[::1/", h, sizeof(h)), -1);
+    /* an IPv6 literal holds hex digits, ':' and '.' only, and a port at most follows it: a
+     * host with commas would read as several domains */
+    cr_assert_eq(menus_url_host("http://[a,b,c,d]/", h, sizeof(h)), -1);
+    cr_assert_eq(menus_url_host("http://[::1]junk/", h, sizeof(h)), -1);
+    cr_assert_eq(menus_url_host("http://[]/", h, sizeof(h)), -1);
+    cr_assert_eq(menus_url_host("http://[::1]:8080/", h, sizeof(h)), 0);
+    cr_assert_str_eq(h, "[::1]");
     cr_assert_eq(menus_url_host("http://abcdefgh.example/", h, 8), -1, "host longer than out");
     ASSERT_NO_LEAKS();
 }
