@@ -3,6 +3,7 @@
 #include "../push/worker.h"
 #include "../core/tokens.h"
 #include "../http/http_int.h"
+#include "../http/intake.h"
 #include "../router/router.h"
 #include "../store/store.h"
 #include "../store/writer.h"
@@ -127,11 +128,15 @@ static void metric_store(struct buf *b, struct store *rd)
                "# HELP lianjie_db_info The database engine; commit: synced to disk before it is "
                "acknowledged (survives a power cut), or written only (survives a killed process).\n"
                "# TYPE lianjie_db_info gauge\n"
-               "lianjie_db_info{engine=\"%s\",commit=\"%s\"} 1\n",
+               "lianjie_db_info{engine=\"%s\",commit=\"%s\"} 1\n"
+               "# HELP lianjie_request_bodies_in_flight_bytes Bodies being read, of 64 KiB or "
+               "more (capped).\n"
+               "# TYPE lianjie_request_bodies_in_flight_bytes gauge\n"
+               "lianjie_request_bodies_in_flight_bytes %zu\n",
                (unsigned long long)tokens_issued_total(), (double)ws.db_ns / 1e9,
                (double)read_ns / 1e9, (unsigned long long)ws.batches, (unsigned long long)ws.jobs,
                (unsigned long long)ws.failed_commits, shared ? "postgresql" : "sqlite",
-               shared || store_sync_full() ? "synced" : "written");
+               shared || store_sync_full() ? "synced" : "written", intake_bodies_in_flight());
 }
 
 int api_metrics(struct req *r)

@@ -7,6 +7,7 @@
  * Our own answers never carry text/plain error bodies, so only h2o's are rewritten.
  */
 #include "http_int.h"
+#include "intake.h"
 #include "../router/router.h"
 #include "../util/err.h"
 
@@ -57,14 +58,26 @@ static int is_h2o_error(h2o_req_t *req, ssize_t *ct)
     return v.len >= 10 && memcmp(v.base, "text/plain", 10) == 0;
 }
 
-/* 1 for a body over the global limit sent to an upload route: WeChat answers 45001 there */
-static int upload_too_large(h2o_req_t *req)
+/* the route of h2o's request, by its normalised path; NULL for none */
+static const struct route *route_of(h2o_req_t *req)
 {
     char path[1024];
     size_t n = req->query_at == SIZE_MAX ? req->path.len : req->query_at;
-    if (req->res.status != 413 || n >= sizeof(path))
-        return 0;
-    const struct route *rt = router_find(path, http_normalise_path(req->path.base, n, path));
+    if (n >= sizeof(path))
+        return NULL;
+    return router_find(path, http_normalise_path(req->path.base, n, path));
+}
+
+static int wire_route(h2o_req_t *req)
+{
+    const struct route *rt = route_of(req);
+    return rt && (rt->flags & R_WIRE);
+}
+
+/* 1 for a body over the global limit sent to an upload route: WeChat answers 45001 there */
+static int upload_too_large(h2o_req_t *req)
+{
+    const struct route *rt = req->res.status == 413 ? route_of(req) : NULL;
     return rt && (rt->flags & R_UPLOAD);
 }
 
@@ -74,7 +87,19 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
     if (is_h2o_error(req, &ct)) {
         char msg[200];
         int n;
-        if (upload_too_large(req)) {
+        int refusal = req->res.status == 413 ? intake_refusal() : 0;
+        if (refusal == ERR_BUSY) {
+            int wire = wire_route(req);
+            req->res.status = wire ? 200 : 503;
+            req->res.reason = wire ? "OK" : "Service Unavailable";
+            n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}",
+                         wire ? ERR_SYSTEM : ERR_BUSY, err_msg(ERR_BUSY));
+        } else if (refusal == ERR_INVALID_CREDENTIAL) {
+            req->res.status = 200;
+            req->res.reason = "OK";
+            n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}",
+                         ERR_INVALID_CREDENTIAL, err_msg(ERR_INVALID_CREDENTIAL));
+        } else if (upload_too_large(req)) {
             req->res.status = 200;
             req->res.reason = "OK";
             n = snprintf(msg, sizeof(msg), "{\"errcode\":%d,\"errmsg\":\"%s\"}",

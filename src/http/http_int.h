@@ -26,6 +26,8 @@ struct thread_metrics {
 
 struct thread_ctx {
     int idx;
+    /* the loop's own copy of the configuration: intake.c sets its body limit per request */
+    h2o_globalconf_t conf;
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     struct store *rd;

@@ -6,6 +6,7 @@
  * connections close after 10 s.
  */
 #include "http_int.h"
+#include "intake.h"
 #include "../router/router.h"
 #include "../store/store.h"
 #include "../core/clock.h"
@@ -636,8 +637,10 @@ static void on_accept(h2o_socket_t *listener, const char *err)
     h2o_socket_t *sock;
     if (err)
         return;
-    for (int i = 0; i < 16 && (sock = h2o_evloop_socket_accept(listener)) != NULL; i++)
+    for (int i = 0; i < 16 && (sock = h2o_evloop_socket_accept(listener)) != NULL; i++) {
+        intake_watch(t, sock); /* before h2o starts reading it */
         h2o_accept(&t->accept_ctx, sock);
+    }
 }
 
 static int open_listener(const char *host, int *port)
@@ -675,7 +678,9 @@ static void *run_loop(void *arg)
 {
     struct thread_ctx *t = arg;
     h2o_evloop_t *loop = h2o_evloop_create();
-    h2o_context_init(&t->ctx, loop, &globalconf);
+    t->conf = globalconf; /* intake.c sets max_request_entity_size per request */
+    t->conf.max_request_entity_size = HTTP_MAX_BODY;
+    h2o_context_init(&t->ctx, loop, &t->conf);
     t->accept_ctx.ctx = &t->ctx;
     t->accept_ctx.hosts = globalconf.hosts;
     t->queue = h2o_multithread_create_queue(loop);
@@ -705,6 +710,10 @@ static void setup_globalconf(const char *web_dir)
     hd->on_req = on_req;
     http_errors_register(pc);
     http_errors_register(&host->fallback_path);
+    for (size_t i = 0; i < host->paths.size; i++)
+        intake_register(&host->paths.entries[i]);
+    intake_register(&host->fallback_path);
+    intake_init();
 }
 
 static int open_threads(const struct http_config *cfg, int *port)

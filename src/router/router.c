@@ -16,6 +16,7 @@
 #include "../crypto/crypto.h"
 #include "../util/err.h"
 #include "../util/hash.h"
+#include "../util/parse.h"
 #include "../util/url.h"
 #include "../util/xalloc.h"
 
@@ -253,6 +254,29 @@ static int check_method(struct req *r, const struct route *first)
         return REQ_ASYNC;
     }
     return (first->methods & M_GET) ? ERR_REQUIRE_GET : ERR_REQUIRE_POST;
+}
+
+size_t router_body_limit(struct store *rd, const char *path, size_t plen, const char *query,
+                         size_t qlen, int *why)
+{
+    const struct route *rt = router_find(path, plen);
+    size_t max = rt && rt->max_body ? rt->max_body : HTTP_MAX_BODY;
+    *why = 0;
+    if (max <= HTTP_MAX_BODY)
+        return max;
+    char tok[160], appid[19];
+    long n = parse_form_param(query, qlen, "access_token", tok, sizeof(tok));
+    if (n <= 0 && (rt->flags & R_COMPONENT))
+        n = parse_form_param(query, qlen, "component_access_token", tok, sizeof(tok));
+    int own = n > 3 && (memcmp(tok, "AT_", 3) == 0 || memcmp(tok, "ST_", 3) == 0);
+    struct permset granted;
+    int rc = n <= 0 ? ERR_INVALID_CREDENTIAL
+             : own  ? tokens_check(rd, tok, (size_t)n, appid)
+                    : component_authorizer_check(rd, tok, &rt->sets, clock_now(), appid, &granted);
+    if (rc == 0)
+        return max;
+    *why = ERR_INVALID_CREDENTIAL;
+    return HTTP_MAX_BODY;
 }
 
 /* the call was counted by the writer (QUOTA_WRITE): on to the handler */

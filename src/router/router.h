@@ -56,6 +56,8 @@ struct router_options {
     int demo;
 };
 
+struct store;
+
 void router_init(const struct router_options *opt);
 /* checks and dispatches one request; always answers (now or after a write) */
 void router_dispatch(struct req *r);
@@ -65,5 +67,14 @@ size_t router_index(const struct route *rt);
 const struct route *router_find(const char *path, size_t len);
 /* the daily quota of a route (0 = not metered) */
 int64_t router_quota(const struct route *rt);
+/*
+ * How large a body a request to path (normalised) with query may send, decided before it is
+ * read: the route's max_body, or HTTP_MAX_BODY for no route. Past HTTP_MAX_BODY only with a
+ * valid access_token in the query (*why is ERR_INVALID_CREDENTIAL when it is not, and the
+ * answer HTTP_MAX_BODY); the token's quota and permissions are for the router to check later.
+ * rd: the loop's connection.
+ */
+size_t router_body_limit(struct store *rd, const char *path, size_t plen, const char *query,
+                         size_t qlen, int *why);
 
 #endif
