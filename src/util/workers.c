@@ -1,9 +1,11 @@
 /* workers: see workers.h. One mutex-guarded FIFO and a condition variable. */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #include "workers.h"
 #include "thread.h"
 #include "xalloc.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,9 +28,11 @@ static pthread_t tids[16];
 
 static void *worker_main(void *unused)
 {
-    /* below the loops and the writer: under a flood of hashes they keep their cores */
-    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKERS_NICE) != 0)
-        (void)0; /* a lower priority is a courtesy, not a need */
+    /* below the loops and the writer: a worker runs on a core only when nothing else wants it
+     * (SCHED_IDLE; else nice 10), so a flood of hashes slows sign-ins, not other requests */
+    struct sched_param sp = {0};
+    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
+        (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WORKERS_NICE);
     pthread_mutex_lock(&mu);
     for (;;) {
         while (!head && !stopping)
