@@ -34,6 +34,10 @@ int api_app_home(struct req *r);
 
 /* api_webapp.c: the web client's pages (static HTML files of the web directory) */
 int api_app_page(struct req *r);
+/* GET /: a browser goes to /app/; 404 for others */
+int api_root(struct req *r);
+/* no route: a page for a browser, the JSON envelope for others (answers, or returns 404) */
+int api_not_found(struct req *r);
 
 /* api_authorize.c: the authorization pages */
 int api_oauth_authorize(struct req *r);

@@ -164,8 +164,10 @@ static void csrf_value(struct req *r, const struct auth_page *p, char out[65])
     crypto_hex(mac, sizeof(mac), out);
 }
 
+/* the accounts the user may authorize with: rendered once all are known (one is chosen
+ * for the user only when it is the only one) */
 struct account_opts {
-    struct buf *b;
+    struct buf *b; /* "appid\tname\n" lines */
     const char *only;
     int n;
 };
@@ -175,15 +177,36 @@ static void account_opt(void *arg, const char *appid, const char *name)
     struct account_opts *o = arg;
     if (o->only[0] && strcmp(o->only, appid) != 0)
         return;
-    buf_puts(o->b, "<label><input type=\"radio\" name=\"authorizer_appid\" value=\"");
-    page_text(o->b, appid);
-    buf_puts(o->b, o->n++ == 0 ? "\" checked> " : "\"> ");
-    page_text(o->b, name);
-    buf_puts(o->b, "</label><br>");
+    buf_printf(o->b, "%s\t%s\n", appid, name);
+    o->n++;
+}
+
+static void account_cells(struct buf *b, const struct account_opts *o)
+{
+    buf_puts(b, "<fieldset class=\"lj-choices\"><legend>Official account</legend>"
+                "<div class=\"weui-cells weui-cells_radio\">");
+    for (const char *line = o->b->ptr; line && *line;) {
+        const char *tab = strchr(line, '\t'), *nl = strchr(line, '\n');
+        char appid[64], name[256];
+        snprintf(appid, sizeof(appid), "%.*s", (int)(tab - line), line);
+        snprintf(name, sizeof(name), "%.*s", (int)(nl - tab - 1), tab + 1);
+        buf_puts(b, "<label class=\"weui-cell weui-cell_active weui-check__label\"><div "
+                    "class=\"weui-cell__bd\">");
+        page_text(b, name);
+        buf_puts(b, "</div><div class=\"weui-cell__ft\"><input type=\"radio\" "
+                    "class=\"weui-check\" name=\"authorizer_appid\" value=\"");
+        page_text(b, appid);
+        buf_puts(b, o->n == 1 ? "\" required checked>" : "\" required>");
+        buf_puts(b, "<span class=\"weui-icon-checked\"></span></div></label>");
+        line = nl + 1;
+    }
+    buf_puts(b, "</div></fieldset>");
 }
 
 static void set_boxes(struct buf *b, const char *sets)
 {
+    buf_puts(b, "<fieldset class=\"lj-choices\"><legend>Permissions</legend>"
+                "<div class=\"weui-cells weui-cells_checkbox\">");
     for (const char *s = sets; *s;) {
         int id = 0;
         while (*s >= '0' && *s <= '9')
@@ -191,13 +214,19 @@ static void set_boxes(struct buf *b, const char *sets)
         if (*s == ',')
             s++;
         const char *name = set_name(id);
-        buf_printf(b, "<label><input type=\"checkbox\" name=\"set_%d\" value=\"1\" checked> ", id);
+        buf_printf(b,
+                   "<label class=\"weui-cell weui-cell_active weui-check__label\"><div "
+                   "class=\"weui-cell__hd\"><input type=\"checkbox\" class=\"weui-check\" "
+                   "name=\"set_%d\" value=\"1\" checked><i class=\"weui-icon-checked\"></i>"
+                   "</div><div class=\"weui-cell__bd\">",
+                   id);
         if (name)
             page_text(b, name);
         else
             buf_printf(b, "Permission set %d", id);
-        buf_puts(b, "</label><br>");
+        buf_puts(b, "</div></label>");
     }
+    buf_puts(b, "</div></fieldset>");
 }
 
 /* auth_type=2 without biz_appid: only mini programs, and lianjie has none */
@@ -234,10 +263,9 @@ static void consent(struct req *r, const struct auth_page *p, int64_t uid)
     buf_puts(&b, "<h1 id=\"component\">");
     page_text(&b, p->c.name);
     buf_printf(&b, "</h1><p>asks to manage your official account.</p><form method=\"post\" "
-                   "action=\"/cgi-bin/componentloginpage\"><p>Account:</p>");
-    buf_append(&b, form.ptr, form.len);
+                   "action=\"/cgi-bin/componentloginpage\">");
+    account_cells(&b, &o);
     buf_release(&form);
-    buf_puts(&b, "<p>Permissions:</p>");
     set_boxes(&b, p->offered);
     page_hidden(&b, "component_appid", p->component_appid);
     page_hidden(&b, "pre_auth_code", p->preauth);
@@ -246,7 +274,9 @@ static void consent(struct req *r, const struct auth_page *p, int64_t uid)
     page_hidden(&b, "auth_type", p->auth_type);
     page_hidden(&b, "category_id_list", p->categories);
     page_hidden(&b, "csrf", csrf);
-    buf_puts(&b, "<button class=\"primary\" id=\"approve\">Authorize</button></form>");
+    buf_puts(&b, "<button class=\"primary\" id=\"approve\">Authorize</button></form>"
+                 "<p><a class=\"weui-btn weui-btn_default\" id=\"cancel\" href=\"/app/\">Cancel"
+                 "</a></p>");
     page_end(&b);
     http_send_html(r, 200, &b);
 }

@@ -69,12 +69,15 @@ static void login_form(struct buf *b, const char *next)
     buf_puts(b, "<form method=\"post\" action=\"/app/login\">");
     page_hidden(b, "next", next);
     buf_puts(b, "<div class=\"weui-cells weui-cells_form\">"
-                "<div class=\"weui-cell\"><div class=\"weui-cell__bd\">"
-                "<input class=\"weui-input\" name=\"username\" placeholder=\"Username\" "
-                "autocomplete=\"username\"></div></div>"
-                "<div class=\"weui-cell\"><div class=\"weui-cell__bd\">"
-                "<input class=\"weui-input\" name=\"password\" type=\"password\" "
-                "placeholder=\"Password\" autocomplete=\"current-password\"></div></div></div>"
+                "<div class=\"weui-cell weui-cell_active\"><div class=\"weui-cell__hd\">"
+                "<label class=\"weui-label\" for=\"username\">Username</label></div>"
+                "<div class=\"weui-cell__bd\"><input class=\"weui-input\" id=\"username\" "
+                "name=\"username\" autocomplete=\"username\" required></div></div>"
+                "<div class=\"weui-cell weui-cell_active\"><div class=\"weui-cell__hd\">"
+                "<label class=\"weui-label\" for=\"password\">Password</label></div>"
+                "<div class=\"weui-cell__bd\"><input class=\"weui-input\" id=\"password\" "
+                "name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
+                "</div></div></div>"
                 "<div class=\"weui-btn-area\"><button class=\"weui-btn weui-btn_primary primary\" "
                 "type=\"submit\">Sign in</button></div></form>");
 }

@@ -28,23 +28,21 @@ void page_text(struct buf *b, const char *s)
     }
 }
 
+/* the pages of the authorization flows: the client's look (WeUI and app.css), no tab bar */
 void page_begin(struct buf *b, const char *title)
 {
     buf_puts(b, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
     page_text(b, title);
-    buf_puts(b, "</title><style>body{font-family:system-ui,sans-serif;max-width:420px;"
-                "margin:40px auto;padding:0 16px;color:#222}h1{font-size:20px}"
-                "button,input{font-size:16px;padding:10px;margin:6px 0;width:100%;"
-                "box-sizing:border-box}button.primary{background:#07c160;color:#fff;border:0;"
-                "border-radius:6px}button.secondary{background:#f2f2f2;border:0;"
-                "border-radius:6px}.muted{color:#888;font-size:14px}.err{color:#c00}"
-                "</style></head><body>");
+    buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/app/vendor/weui.min.css\">"
+                "<link rel=\"stylesheet\" href=\"/app/static/app.css\">"
+                "<link rel=\"icon\" href=\"/app/static/icons/lianjie.svg\"></head>"
+                "<body><main class=\"lj-plain\">");
 }
 
 void page_end(struct buf *b)
 {
-    buf_puts(b, "</body></html>");
+    buf_puts(b, "</main></body></html>");
 }
 
 void page_hidden(struct buf *b, const char *name, const char *value)
@@ -59,9 +57,15 @@ void page_hidden(struct buf *b, const char *name, const char *value)
 void page_error(struct buf *b, int code, const char *what)
 {
     page_begin(b, "Error");
-    buf_printf(b, "<h1 class=\"err\">Error %d</h1><p>", code);
+    buf_puts(b, "<div class=\"weui-msg\"><div class=\"weui-msg__icon-area\">"
+                "<i class=\"weui-icon-warn weui-icon_msg\" aria-hidden=\"true\"></i></div>"
+                "<div class=\"weui-msg__text-area\">");
+    buf_printf(b, "<h1 class=\"weui-msg__title err\">Error %d</h1><p class=\"weui-msg__desc\">",
+               code);
     page_text(b, what);
-    buf_puts(b, "</p>");
+    buf_puts(b, "</p></div><div class=\"weui-msg__opr-area\"><p class=\"weui-btn-area\">"
+                "<a class=\"weui-btn weui-btn_default\" href=\"/app/\">Go to lianjie</a></p>"
+                "</div></div>");
     page_end(b);
 }
 

@@ -295,7 +295,7 @@ void router_dispatch(struct req *r)
     if (!first) {
         if (r->body_len > HTTP_MAX_BODY)
             http_send_err(r, ERR_BODY_TOO_LARGE);
-        else
+        else if (api_not_found(r) != 0)
             http_send_err_status(r, 404, ERR_NOT_FOUND, "not found");
         return;
     }

@@ -164,6 +164,7 @@ const struct route routes[] = {
     {M_GET, "/wxaopen/safe/bindcomponent", api_componentloginpage, AUTH_NONE, NONE, 0, 0},
 
     /* web client pages */
+    {M_GET, "/", api_root, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app", api_app_home, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app/login", api_app_login_page, AUTH_NONE, NONE, 0, 0},
     {M_POST, "/app/login", api_app_login, AUTH_NONE, NONE, R_FORM, 0},

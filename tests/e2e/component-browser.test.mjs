@@ -71,7 +71,9 @@ describe('authorizing a third party in Chromium', { skip: SKIP || false }, () =>
         await page.locator('input[name="password"]').pressSequentially(admin.password);
         await Promise.all([page.waitForURL((u) => u.pathname !== '/app/login'), page.locator('button[type="submit"]').click()]);
         assert.match(await page.content(), /Browser Third Party/);
-        await page.locator('input[name="set_15"]').uncheck();
+        // the boxes are WeUI's: the user ticks and unticks the row (its label)
+        await page.locator('label', { has: page.locator('input[name="set_15"]') }).click();
+        assert.equal(await page.locator('input[name="set_15"]').isChecked(), false);
         await Promise.all([page.waitForURL((u) => u.origin === site.url), page.locator('#approve').click()]);
         await page.locator('#landed').waitFor();
         const back = new URL(page.url());

@@ -187,9 +187,23 @@
 
     function closePopups(except) {
         for (const p of menu.querySelectorAll('.lj-menu__popup'))
-            if (p !== except)
+            if (p !== except) {
                 p.hidden = true;
+                p.previousElementSibling.setAttribute('aria-expanded', 'false');
+            }
     }
+
+    // Escape closes an open sub-menu and gives the focus back to its button
+    document.addEventListener('keydown', (ev) => {
+        if (ev.key !== 'Escape')
+            return;
+        const open = menu.querySelector('.lj-menu__popup:not([hidden])');
+        if (!open)
+            return;
+        closePopups();
+        open.previousElementSibling.focus();
+        ev.preventDefault();
+    });
 
     async function tap(b) {
         closePopups();
@@ -222,9 +236,11 @@
         for (const s of subs.slice(0, 5))
             popup.append(el('button', { type: 'button', role: 'menuitem', class: 'lj-menu__sub', text: typeof s.name === 'string' ? s.name : '', onclick: () => tap(s) }));
         btn.setAttribute('aria-haspopup', 'menu');
+        btn.setAttribute('aria-expanded', 'false');
         btn.addEventListener('click', () => {
             closePopups(popup);
             popup.hidden = !popup.hidden;
+            btn.setAttribute('aria-expanded', popup.hidden ? 'false' : 'true');
         });
         item.append(popup);
         return item;
