@@ -231,6 +231,36 @@ describe('web client look and keyboard', { skip: SKIP || false }, () => {
         assert.equal((await get(srv, '/app/', cookie)).status, 200);
     });
 
+    it('shows a template message as a card: title, label and value rows, and Details to its url', async () => {
+        const tok = (await srv.token(w.acct.appid, w.acct.secret)).access_token;
+        const add = await srv.post(`/cgi-bin/template/api_add_template?access_token=${tok}`, { template_id_short: 'TM00015' });
+        assert.equal(add.body?.errcode, 0, add.text);
+        const openid = (await srv.get(`/cgi-bin/user/get?access_token=${tok}`)).body.data.openid[0];
+        const sent = await srv.post(`/cgi-bin/message/template/send?access_token=${tok}`, {
+            touser: openid,
+            template_id: add.body.template_id,
+            url: 'http://shop.example/order/7',
+            data: { first: { value: '我们已收到您的货款' }, orderMoneySum: { value: '30.00元' }, orderProductName: { value: '巧克力' }, Remark: { value: '欢迎再次购买！' } },
+        });
+        assert.equal(sent.body?.errcode, 0, sent.text);
+        const { page, context } = await chatPage('light');
+        try {
+            const card = page.locator('.lj-msg[data-msgtype="template"] .lj-template');
+            await card.waitFor();
+            assert.equal(await card.locator('.lj-card__title').textContent(), '订单支付成功');
+            const rows = await card.locator('.lj-template__row').allTextContents();
+            assert.ok(rows.some((r) => r.includes('支付金额') && r.includes('30.00元')), JSON.stringify(rows));
+            assert.match(await card.textContent(), /我们已收到您的货款/);
+            assert.equal(await card.getAttribute('href'), 'http://shop.example/order/7');
+            assert.equal(await card.locator('.lj-template__more').textContent(), 'Details');
+            assert.doesNotMatch(await page.locator('#messages').textContent(), /\[template\]/);
+            if (SHOTS)
+                await card.screenshot({ path: path.join(SHOTS, 'template-card.png') });
+        } finally {
+            await context.close();
+        }
+    });
+
     it('fits a 320 px screen without sideways scrolling', async () => {
         const { page, context } = await chatPage('dark', 320);
         try {

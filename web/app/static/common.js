@@ -226,6 +226,22 @@
         images: (b) => label('[Images]', Array.isArray(b.media_ids) ? `×${b.media_ids.length}` : ''),
         miniprogrampage: (b) => label('[Mini Program]', str(b.title)),
         wxcard: () => label('[Card]'),
+        // a template message as WeChat shows it: its title, the filled-in lines ("Label：value"
+        // as two columns), and "Details" when it links somewhere
+        template: (b) => {
+            const lines = str(b.content).split('\n').map((l) => l.trim()).filter(Boolean);
+            const href = LJ.safeUrl(str(b.url));
+            const rows = lines.map((l) => {
+                const m = /^([^：:]{1,20})[：:](.+)$/.exec(l);
+                if (!m)
+                    return LJ.el('p', { class: 'lj-template__line', text: l });
+                return LJ.el('p', { class: 'lj-template__row' }, LJ.el('span', { class: 'lj-template__key', text: m[1] }), LJ.el('span', { class: 'lj-template__value', text: m[2] }));
+            });
+            const children = [LJ.el('div', { class: 'lj-card__title', text: str(b.title) || 'Notification' }), ...rows];
+            if (!href)
+                return LJ.el('div', { class: 'lj-card lj-template' }, ...children);
+            return LJ.el('a', { class: 'lj-card lj-template', href, target: '_blank', rel: 'noopener noreferrer' }, ...children, LJ.el('span', { class: 'lj-template__more', text: 'Details' }));
+        },
         msgmenu: (b) =>
             LJ.el(
                 'div',
