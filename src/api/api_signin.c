@@ -189,7 +189,11 @@ int api_app_home(struct req *r)
                  "<div class=\"weui-cells__title\">Chats</div>"
                  "<div class=\"weui-cells\" id=\"chats\"></div>"
                  "<p class=\"lj-empty\" id=\"chats-empty\" hidden>No chats yet. Find an account "
-                 "on the <a href=\"/app/accounts\">Accounts</a> tab and follow it.</p>");
+                 "on the <a href=\"/app/accounts\">Accounts</a> tab and follow it.</p>"
+                 "<div class=\"weui-cells lj-links\"><a class=\"weui-cell weui-cell_access\" "
+                 "id=\"to-authorizations\" href=\"/app/authorizations\"><div "
+                 "class=\"weui-cell__bd\">Third-party platforms</div><div class=\"weui-cell__ft\">"
+                 "</div></a></div>");
     page_app_end(&b, "chats", "home.js");
     http_page_headers(r);
     http_send_html(r, 200, &b);

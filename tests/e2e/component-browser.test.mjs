@@ -84,10 +84,24 @@ describe('authorizing a third party in Chromium', { skip: SKIP || false }, () =>
         const sets = qa.body.authorization_info.func_info.map((f) => f.funcscope_category.id);
         assert.deepEqual(sets, [1, 2]);
 
-        await page.goto(`${srv.url}/app/authorizations`);
+        // the home page leads to the authorizations page
+        await page.goto(`${srv.url}/app/`);
+        await Promise.all([page.waitForURL((u) => u.pathname === '/app/authorizations'), page.locator('#to-authorizations').click()]);
         const row = page.locator(`.lj-authorization[data-component="${comp.component_appid}"]`);
         await row.waitFor();
+        // its boxes show their ticks, and its buttons stand apart
+        const tick = await row.locator('.weui-icon-checked').first().boundingBox();
+        assert.ok(tick && tick.width >= 16, `the tick is ${tick && tick.width}px wide`);
+        const [b1, b2] = [await row.locator('.lj-change').boundingBox(), await row.locator('.lj-cancel').boundingBox()];
+        assert.ok(b2.x >= b1.x + b1.width + 8 || b2.y >= b1.y + b1.height + 8, 'the buttons do not touch');
+        // cancelling asks first: dismissing the question keeps the authorization
         await row.locator('.lj-cancel').click();
+        await page.locator('.weui-dialog').waitFor();
+        await page.locator('.weui-dialog__btn_default').click();
+        await page.locator('.weui-dialog').waitFor({ state: 'detached' });
+        assert.equal(await row.count(), 1);
+        await row.locator('.lj-cancel').click();
+        await page.locator('.weui-dialog__btn_primary').click();
         assert.equal((await dev.next()).msg.InfoType, 'unauthorized');
         await page.locator('.lj-authorization').first().waitFor({ state: 'detached' });
     });

@@ -16,14 +16,15 @@
         const boxes = a.func_sets.map((id) =>
             el('label', { class: 'weui-cell weui-check__label lj-set' },
                 el('div', { class: 'weui-cell__hd' },
-                    el('input', { type: 'checkbox', class: 'weui-check', value: String(id), checked: true })),
+                    el('input', { type: 'checkbox', class: 'weui-check', value: String(id), checked: true }),
+                    el('i', { class: 'weui-icon-checked' })),
                 el('div', { class: 'weui-cell__bd', text: `${id} · ${SETS[id] || 'Permission set'}` })));
         const save = el('button', { type: 'button', class: 'weui-btn weui-btn_mini weui-btn_primary lj-change', text: 'Save change' });
         const cancel = el('button', { type: 'button', class: 'weui-btn weui-btn_mini weui-btn_warn lj-cancel', text: 'Cancel authorization' });
         const box = el('div', { class: 'lj-authorization', 'data-component': a.component_appid },
             el('div', { class: 'weui-cells__title', text: `${a.component_name || a.component_appid} (${a.component_appid})` }),
             el('div', { class: 'weui-cells weui-cells_checkbox' }, boxes),
-            el('div', { class: 'weui-btn-area' }, save, cancel));
+            el('div', { class: 'weui-btn-area lj-actions' }, save, cancel));
         save.addEventListener('click', async () => {
             const keep = [...box.querySelectorAll('input:checked')].map((i) => Number(i.value));
             if (!keep.length)
@@ -37,6 +38,9 @@
             }
         });
         cancel.addEventListener('click', async () => {
+            const who = a.component_name || a.component_appid;
+            if (!(await LJ.confirm(`Cancel ${who}?`, `${who} will no longer manage ${account.name}. You can authorize it again later.`, 'Cancel authorization', true)))
+                return;
             try {
                 await LJ.post('/client/v1/authorizations/cancel', { appid: account.appid, component_appid: a.component_appid });
                 LJ.toast('Cancelled', 'ok');

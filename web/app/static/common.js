@@ -121,6 +121,41 @@
     };
 
     /** what an error means for a person */
+    /**
+     * A WeUI dialog asking to confirm an action: resolves true for the confirm button, false
+     * for cancel, Escape or a tap outside. The focus goes to cancel, and back where it was.
+     */
+    LJ.confirm = function (title, text, confirmLabel = 'OK', warn = false) {
+        return new Promise((resolve) => {
+            const back = document.activeElement;
+            const no = LJ.el('button', { type: 'button', class: 'weui-dialog__btn weui-dialog__btn_default', text: 'Cancel' });
+            const yes = LJ.el('button', { type: 'button', class: `weui-dialog__btn weui-dialog__btn_primary${warn ? ' lj-dialog__btn_warn' : ''}`, text: confirmLabel });
+            const mask = LJ.el('div', { class: 'weui-mask' });
+            const dialog = LJ.el('div', { class: 'weui-dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'lj-dialog-title' },
+                LJ.el('div', { class: 'weui-dialog__hd' }, LJ.el('strong', { class: 'weui-dialog__title', id: 'lj-dialog-title', text: title })),
+                LJ.el('div', { class: 'weui-dialog__bd', text }),
+                LJ.el('div', { class: 'weui-dialog__ft' }, no, yes));
+            const root = LJ.el('div', { class: 'lj-dialog' }, mask, dialog);
+            const done = (v) => {
+                document.removeEventListener('keydown', onKey);
+                root.remove();
+                if (back && back.focus)
+                    back.focus();
+                resolve(v);
+            };
+            const onKey = (ev) => {
+                if (ev.key === 'Escape')
+                    done(false);
+            };
+            no.addEventListener('click', () => done(false));
+            yes.addEventListener('click', () => done(true));
+            mask.addEventListener('click', () => done(false));
+            document.addEventListener('keydown', onKey);
+            document.body.append(root);
+            no.focus();
+        });
+    };
+
     LJ.explain = function (e) {
         if (!(e instanceof ApiError))
             return 'Network error, try again.';
