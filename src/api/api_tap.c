@@ -351,7 +351,8 @@ static int scan_done(struct req *r, void *arg, int rc)
     return 0;
 }
 
-int api_client_scan(struct req *r)
+/* the scene code a scan body names ({"url"} or {"ticket"}): 0, or the error to answer */
+static int scanned_code(struct req *r, struct qrcode *q)
 {
     cJSON *o;
     int rc = json_parse_object(r->body, r->body_len, &o);
@@ -362,9 +363,30 @@ int api_client_scan(struct req *r)
         json_copy_str(o, "ticket", what, sizeof(what)) != JSON_OK)
         rc = ERR_ARGUMENT_INVALID;
     cJSON_Delete(o);
-    struct qrcode q;
-    if (rc == 0 && (rc = qrcodes_resolve(r->rd, what, clock_now(), &q)) != 0)
+    if (rc == 0 && (rc = qrcodes_resolve(r->rd, what, clock_now(), q)) != 0)
         return rc == ERR_EXPIRED ? ERR_EXPIRED : ERR_NOT_FOUND;
+    return rc;
+}
+
+/* what a code is, without scanning it: the client shows the account before it follows */
+int api_client_scan_peek(struct req *r)
+{
+    struct qrcode q;
+    int rc = scanned_code(r, &q);
+    if (rc != 0)
+        return rc;
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"appid\":");
+    buf_json_cstr(&b, q.appid);
+    buf_putc(&b, '}');
+    http_send_buf(r, &b);
+    return 0;
+}
+
+int api_client_scan(struct req *r)
+{
+    struct qrcode q;
+    int rc = scanned_code(r, &q);
     if (rc != 0)
         return rc;
     struct user_act *a = xcalloc(1, sizeof(*a));

@@ -561,14 +561,36 @@ describe('web client', () => {
             await Promise.all([page.waitForURL((x) => x.pathname === '/app/qrconnect', { timeout: 15000 }), page.locator('#image').setInputFiles(file)]);
             assert.ok(new URL(page.url()).searchParams.get('uuid'));
 
-            // a pasted ticket goes to POST /client/v1/scan, whose answer is shown
+            // a pasted ticket this server never issued says so, in words
             await page.goto(`${srv.url}/app/scan`);
             await page.locator('#code').fill('gQH47joAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2taZ2Z3TVRtNzJXV1Brb3ZhYmJJAAIEZ23sUwMEmm3sUw==');
             await page.locator('#go').click();
-            await page.locator('#result .lj-result').waitFor();
-            const title = await page.locator('#result .lj-result__title').textContent();
-            assert.ok(title.length > 0, title);
+            await page.locator('#scan-error').waitFor();
+            assert.equal(await page.locator('#result .lj-result__title').textContent(), 'This code is unknown to this server.');
+
+            // a scene code of an account not followed: its profile first, as WeChat shows it;
+            // Follow follows it with the scene, and the chat opens
+            const w = await wiredAccount(srv);
+            const tok = (await srv.token(w.acct.appid, w.acct.secret)).access_token;
+            const qc = await srv.post(`/cgi-bin/qrcode/create?access_token=${tok}`, { action_name: 'QR_LIMIT_SCENE', action_info: { scene: { scene_id: 77 } } });
+            assert.ok(qc.body?.url, qc.text);
+            await page.locator('#code').fill(qc.body.url);
+            await page.locator('#go').click();
+            await page.locator('#scan-profile').waitFor();
+            assert.equal(await page.locator('#profile-name').textContent(), w.acct.name);
+            assert.doesNotMatch(await page.locator('#result').textContent(), /openid|followed_now|wx[0-9a-f]{16}/);
+            assert.equal(w.dev.received.length, 0, 'looking at the account told it nothing');
+            await Promise.all([page.waitForURL((x) => x.pathname === '/app/chat'), page.locator('#follow').click()]);
+            const sub = await w.dev.next();
+            assert.deepEqual([sub.msg.Event, sub.msg.EventKey], ['subscribe', 'qrscene_77']);
+            // scanning it again, now following: straight to the chat, and the account hears SCAN
+            await page.goto(`${srv.url}/app/scan`);
+            await page.locator('#code').fill(qc.body.url);
+            await Promise.all([page.waitForURL((x) => x.pathname === '/app/chat'), page.locator('#go').click()]);
+            const again = await w.dev.next();
+            assert.deepEqual([again.msg.Event, again.msg.EventKey], ['SCAN', '77']);
             // an image without a QR code says so
+            await page.goto(`${srv.url}/app/scan`);
             const blank = path.join(dir, 'blank.png');
             writeFileSync(blank, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
             await page.locator('#image').setInputFiles(blank);

@@ -167,7 +167,11 @@
             47003: 'Check what you entered.',
             40008: 'This kind of message cannot be sent.',
         };
-        return known[e.errcode] || `${e.message} (${e.errcode})`;
+        if (known[e.errcode])
+            return known[e.errcode];
+        if (typeof e.errcode !== 'number')
+            return `Something went wrong (HTTP ${e.status || '?'}). Try again.`;
+        return `${e.message || 'Error'} (${e.errcode})`;
     };
 
     /** HH:MM for today, else YYYY-MM-DD HH:MM */

@@ -1,6 +1,8 @@
 // /app/scan: scan an account's QR code. The code comes pasted (its URL or ticket), from an
-// image decoded here with jsQR, or from the camera; POST /client/v1/scan answers what the
-// scan did. A website-login code of this server (/app/qrconnect) opens its confirm page.
+// image decoded here with jsQR, or from the camera. As in WeChat, the account is shown first
+// (POST /client/v1/scan/peek, then its profile) with a Follow button, and following it scans
+// the code; a code of an account already followed opens its chat. A website-login code of
+// this server (/app/qrconnect) opens its confirm page.
 'use strict';
 
 (function () {
@@ -9,24 +11,48 @@
     const input = $('code');
     const result = $('result');
 
-    function field(k, v) {
-        return el('div', { class: 'weui-cell' }, el('div', { class: 'weui-cell__bd', text: k }), el('div', { class: 'weui-cell__ft lj-value', text: typeof v === 'object' ? JSON.stringify(v) : String(v) }));
+    function problem(title) {
+        result.replaceChildren(el('div', { class: 'lj-result lj-result_err', id: 'scan-error', role: 'alert' }, el('h2', { class: 'lj-result__title', text: title })));
+        result.hidden = false;
     }
 
-    function show(ok, title, r) {
-        const rows = [];
-        const acct = r && (r.account && typeof r.account === 'object' ? r.account : r);
-        if (r)
-            for (const [k, v] of Object.entries(r))
-                if (k !== 'errcode' && k !== 'errmsg' && v !== null && v !== undefined)
-                    rows.push(field(k, v));
-        const appid = acct && typeof acct.appid === 'string' && /^wx[0-9a-f]{16}$/.test(acct.appid) ? acct.appid : '';
+    const KINDS = { service: 'Service account', subscription: 'Subscription account' };
+
+    /**
+     * The account a code belongs to, as WeChat shows it before you follow: picture, name and
+     * kind, and a Follow button; following it scans the code (the account hears of the scene).
+     */
+    function profile(a, body) {
+        const follow = el('button', { type: 'button', class: 'weui-btn weui-btn_primary', id: 'follow', text: 'Follow' });
+        follow.addEventListener('click', async () => {
+            follow.disabled = true;
+            try {
+                await LJ.post('/client/v1/scan', body);
+                location.assign(`/app/chat?appid=${encodeURIComponent(a.appid)}`);
+            } catch (e) {
+                follow.disabled = false;
+                LJ.toast(LJ.explain(e));
+            }
+        });
         result.replaceChildren(
-            el('div', { class: `lj-result ${ok ? 'lj-result_ok' : 'lj-result_err'}`, id: ok ? 'scan-ok' : 'scan-error' }, el('h2', { class: 'lj-result__title', text: title })),
-            rows.length ? el('div', { class: 'weui-cells' }, rows) : null,
-            ok && appid ? el('div', { class: 'weui-btn-area' }, el('a', { class: 'weui-btn weui-btn_primary', id: 'open-chat', href: `/app/chat?appid=${appid}`, local: true, text: `Open chat${acct.name ? ` with ${acct.name}` : ''}` })) : null,
-        );
+            el('div', { class: 'lj-profile', id: 'scan-profile' },
+                LJ.avatar(a, 'lj-avatar lj-avatar_big'),
+                el('h2', { class: 'lj-profile__name', id: 'profile-name', text: a.name || 'Official account' }),
+                el('p', { class: 'lj-profile__kind', text: KINDS[a.type] || 'Official account' })),
+            el('div', { class: 'weui-btn-area' }, follow));
         result.hidden = false;
+        follow.focus();
+        follow.scrollIntoView({ block: 'nearest' });
+    }
+
+    /** why a scan or a look-up failed, for a person */
+    function failed(e) {
+        if (e.status === 404)
+            problem('This code is unknown to this server.');
+        else if (e.status === 410)
+            problem('This code has expired.');
+        else
+            problem(LJ.explain(e));
     }
 
     /** a website-login QR code of this very server opens its confirm page instead */
@@ -51,17 +77,18 @@
         const body = /^https?:\/\//i.test(text) ? { url: text } : { ticket: text };
         $('go').disabled = true;
         try {
-            const r = await LJ.post('/client/v1/scan', body);
-            show(true, 'Scanned', r);
-        } catch (e) {
-            if (e.status === 401)
+            const peek = await LJ.post('/client/v1/scan/peek', body);
+            const r = await LJ.get(`/client/v1/accounts/get?appid=${encodeURIComponent(peek.appid)}`);
+            const a = r.account || {};
+            if (a.following) { // already following: the chat opens, and the account hears of the scan
+                await LJ.post('/client/v1/scan', body);
+                location.assign(`/app/chat?appid=${encodeURIComponent(a.appid)}`);
                 return;
-            if (e.status === 404)
-                show(false, 'This code is unknown to this server.', null);
-            else if (e.status === 410)
-                show(false, 'This code has expired.', null);
-            else
-                show(false, LJ.explain(e), { errcode: e.errcode });
+            }
+            profile(a, body);
+        } catch (e) {
+            if (e.status !== 401)
+                failed(e);
         } finally {
             $('go').disabled = false;
         }
