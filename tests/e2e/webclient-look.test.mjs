@@ -261,6 +261,42 @@ describe('web client look and keyboard', { skip: SKIP || false }, () => {
         }
     });
 
+    it('opens a long chat with pictures at its bottom, and tells of new messages below instead of moving', async () => {
+        const pic = `${srv.url}/app/static/icons/lianjie.svg`;
+        const prev = w.dev.reply;
+        w.dev.reply = (m) => {
+            if (m.MsgType !== 'text')
+                return null;
+            if (!m.Content.startsWith('pic'))
+                return w.dev.text(m, `echo: ${m.Content}`);
+            return w.dev.passive(m, 'news', `<ArticleCount>1</ArticleCount><Articles><item><Title><![CDATA[A picture]]></Title><Description><![CDATA[d]]></Description><PicUrl><![CDATA[${pic}?${m.Content}]]></PicUrl><Url><![CDATA[http://shop.example/]]></Url></item></Articles>`);
+        };
+        try {
+            for (let i = 0; i < 12; i++)
+                await client.text(srv, u, w.acct.appid, i % 3 === 2 ? `pic${i}` : `line ${i}`);
+            const { page, context } = await chatPage('light');
+            try {
+                await page.waitForFunction(() => [...document.querySelectorAll('.lj-card__pic')].every((i) => i.complete));
+                await page.waitForTimeout(200);
+                const gap = await page.evaluate(() => { const b = document.getElementById('messages'); return b.scrollHeight - b.scrollTop - b.clientHeight; });
+                assert.ok(gap < 4, `the chat opened ${gap}px above its bottom`);
+                // the reader scrolls up; a new message arrives below
+                await page.evaluate(() => { document.getElementById('messages').scrollTop = 0; });
+                await client.text(srv, u, w.acct.appid, 'one more');
+                await page.locator('#new-messages').waitFor({ state: 'visible' });
+                assert.equal(await page.evaluate(() => document.getElementById('messages').scrollTop), 0, 'the chat did not move');
+                await page.locator('#new-messages').click();
+                const gap2 = await page.evaluate(() => { const b = document.getElementById('messages'); return b.scrollHeight - b.scrollTop - b.clientHeight; });
+                assert.ok(gap2 < 4, `${gap2}px above the bottom after the tap`);
+                assert.ok(await page.locator('#new-messages').isHidden());
+            } finally {
+                await context.close();
+            }
+        } finally {
+            w.dev.reply = prev;
+        }
+    });
+
     it('fits a 320 px screen without sideways scrolling', async () => {
         const { page, context } = await chatPage('dark', 320);
         try {

@@ -64,17 +64,42 @@
         return box.scrollHeight - box.scrollTop - box.clientHeight < 80;
     }
 
+    const pill = $('new-messages');
+
+    function toBottom() {
+        box.scrollTop = box.scrollHeight;
+        pill.hidden = true;
+    }
+
+    // while the reader is at the bottom, the chat stays there as pictures finish loading
+    box.addEventListener('load', () => {
+        if (state.stuck)
+            box.scrollTop = box.scrollHeight;
+    }, true);
+    box.addEventListener('scroll', () => {
+        state.stuck = nearBottom();
+        if (state.stuck)
+            pill.hidden = true;
+    });
+    pill.addEventListener('click', toBottom);
+
     function append(messages) {
         const stick = nearBottom() || state.seen.size === 0;
+        let added = 0;
         for (const m of messages) {
             if (!m || state.seen.has(m.id))
                 continue;
             state.seen.add(m.id);
             box.append(LJ.renderMessage(m));
+            added++;
         }
         $('empty').hidden = state.seen.size > 0;
-        if (stick)
-            box.scrollTop = box.scrollHeight;
+        if (stick) {
+            toBottom();
+            state.stuck = true;
+        } else if (added) { /* the reader is further up: say so instead of moving */
+            pill.hidden = false;
+        }
     }
 
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
