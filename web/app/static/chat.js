@@ -230,12 +230,151 @@
         ev.preventDefault();
     });
 
+    // ------------------------------------------------------------------ taps that ask first
+
+    const sheet = { el: $('sheet'), back: null, onDone: null };
+
+    function closeSheet() {
+        sheet.el.hidden = true;
+        for (const f of sheet.el.querySelectorAll('form'))
+            f.hidden = true;
+        if (sheet.back)
+            sheet.back.focus();
+    }
+
+    /** opens the sheet with one of its forms; resolves with what it gathered, or null */
+    function ask(title, form) {
+        return new Promise((resolve) => {
+            sheet.back = document.activeElement;
+            $('sheet-title').textContent = title;
+            $(form).reset();
+            $(form).hidden = false;
+            sheet.el.hidden = false;
+            $(form).querySelector('input').focus();
+            sheet.onDone = (v) => {
+                sheet.onDone = null;
+                closeSheet();
+                resolve(v);
+            };
+        });
+    }
+    const cancelSheet = () => sheet.onDone && sheet.onDone(null);
+    $('sheet-cancel').addEventListener('click', cancelSheet);
+    $('sheet-mask').addEventListener('click', cancelSheet);
+    sheet.el.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Escape') {
+            ev.stopPropagation();
+            cancelSheet();
+        }
+    });
+
+    $('tap-scan').addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        const text = $('tap-scan-text').value.trim();
+        if (!text)
+            return LJ.toast('Enter the code, or choose a picture of it.');
+        sheet.onDone({ type: 'qrcode', result: text });
+    });
+    $('tap-scan-image').addEventListener('change', async (ev) => {
+        const file = ev.target.files && ev.target.files[0];
+        ev.target.value = '';
+        if (!file)
+            return;
+        const text = await qrOf(file);
+        if (text)
+            sheet.onDone({ type: 'qrcode', result: text });
+        else
+            LJ.toast('No QR code found in the picture.');
+    });
+    $('tap-location').addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        const f = new FormData(ev.target);
+        sheet.onDone({ latitude: Number(f.get('latitude')), longitude: Number(f.get('longitude')), label: String(f.get('label') || ''), poiname: String(f.get('label') || '') });
+    });
+    $('tap-here').addEventListener('click', () => {
+        if (!navigator.geolocation)
+            return LJ.toast('This browser cannot tell where you are.');
+        navigator.geolocation.getCurrentPosition(
+            (p) => {
+                $('tap-lat').value = p.coords.latitude.toFixed(6);
+                $('tap-lng').value = p.coords.longitude.toFixed(6);
+            },
+            () => LJ.toast('Your position is not available.'));
+    });
+
+    /** the text of the QR code in a picture (jsQR), or null */
+    async function qrOf(file) {
+        try {
+            const bmp = await createImageBitmap(file);
+            const c = document.createElement('canvas');
+            c.width = bmp.width;
+            c.height = bmp.height;
+            const ctx = c.getContext('2d', { willReadFrequently: true });
+            ctx.drawImage(bmp, 0, 0);
+            bmp.close();
+            const data = ctx.getImageData(0, 0, c.width, c.height);
+            const code = window.jsQR && window.jsQR(data.data, c.width, c.height, { inversionAttempts: 'attemptBoth' });
+            return code && code.data ? code.data : null;
+        } catch {
+            return null;
+        }
+    }
+
+    /** one picture the user picks (the camera first for pic_sysphoto), as base64, or null */
+    function pickPhoto(camera) {
+        return new Promise((resolve) => {
+            const input = $('tap-photos');
+            if (camera)
+                input.setAttribute('capture', 'environment');
+            else
+                input.removeAttribute('capture');
+            input.onchange = () => {
+                const file = input.files && input.files[0];
+                input.value = '';
+                if (!file)
+                    return resolve(null);
+                const reader = new FileReader();
+                reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+                reader.onerror = () => resolve(null);
+                reader.readAsDataURL(file);
+            };
+            input.click();
+        });
+    }
+
+    /** what a button of this type sends with its event (the user gives it), or null if not */
+    async function gather(b) {
+        switch (b.type) {
+        case 'scancode_push':
+        case 'scancode_waitmsg': {
+            const scan = await ask(b.name || 'Scan', 'tap-scan');
+            return scan && { scan };
+        }
+        case 'pic_sysphoto':
+        case 'pic_photo_or_album':
+        case 'pic_weixin': {
+            const file = await pickPhoto(b.type === 'pic_sysphoto');
+            return file && { photos: [{ file }] };
+        }
+        case 'location_select': {
+            const location = await ask(b.name || 'Send a location', 'tap-location');
+            return location && { location };
+        }
+        default:
+            return {};
+        }
+    }
+
     async function tap(b) {
         closePopups();
+        const extra = await gather(b);
+        if (!extra)
+            return; /* the user gave nothing: no event */
         const body = { appid };
         for (const [k, v] of Object.entries(b))
             if ((typeof v === 'string' || typeof v === 'number') && k !== 'name' && k !== 'appid' && k !== 'sub_button')
                 body[k] = v;
+        Object.assign(body, extra);
         try {
             await LJ.post('/client/v1/menu/click', body);
         } catch (e) {
