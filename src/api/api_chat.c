@@ -5,6 +5,8 @@
 #define _GNU_SOURCE /* strcasestr */
 #include "api.h"
 #include "render.h"
+#include "media_io.h"
+#include "../core/media.h"
 #include "../core/chat.h"
 #include "../core/chatwait.h"
 #include "../core/clock.h"
@@ -515,4 +517,29 @@ int api_client_messages(struct req *r)
     held->async = http_defer(r, held, chat_woken);
     chatwait_add(r->user_id, q.seq, clock_mono_ns() / 1000000 + q.wait * 1000LL, fire, held->async);
     return REQ_ASYNC;
+}
+
+/*
+ * GET /client/v1/media?appid=&media_id=: a picture, voice or video an account sent in the
+ * user's chat (messages carry only its media_id), for a follower of the account. The file is
+ * the account's temporary media or material.
+ */
+int api_client_media(struct req *r)
+{
+    char appid[19], id[128];
+    struct follower f;
+    struct media_rec m;
+    if (req_query(r, "appid", appid, sizeof(appid)) <= 0)
+        return ERR_INVALID_APPID;
+    if (req_query(r, "media_id", id, sizeof(id)) <= 0)
+        return ERR_INVALID_MEDIA_ID;
+    int rc = chat_follower(r->rd, appid, r->user_id, &f);
+    if (rc != 0)
+        return rc;
+    if (!f.subscribed)
+        return ERR_REQUIRE_SUBSCRIBE;
+    rc = media_get_live(r->rd, appid, id, clock_now(), &m);
+    if (rc != 0 || !m.ctype[0])
+        return rc == ERR_SYSTEM ? rc : ERR_INVALID_MEDIA_ID;
+    return mio_send_file(r, &m);
 }

@@ -3,11 +3,12 @@
 // primary buttons), a focused control shows a ring, and Escape closes the menu popup.
 // Screenshots go to $LIANJIE_SCREENSHOTS when it is set.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './lib/server.mjs';
-import { client, newClientUser, wiredAccount } from './lib/messaging.mjs';
+import { client, newClientUser, uploadMedia, wiredAccount } from './lib/messaging.mjs';
 import { get, newUser, postForm, sessionCookie, signIn } from './lib/oauth.mjs';
 import { pageUrl, preauth, tokenedComponent } from './lib/component.mjs';
 
@@ -294,6 +295,49 @@ describe('web client look and keyboard', { skip: SKIP || false }, () => {
             }
         } finally {
             w.dev.reply = prev;
+        }
+    });
+
+    it('shows the pictures and voice the account sent by media_id, and sends a picture from the chat', async () => {
+        const tok = (await srv.token(w.acct.appid, w.acct.secret)).access_token;
+        const openid = (await srv.get(`/cgi-bin/user/get?access_token=${tok}`)).body.data.openid[0];
+        const PNG1 = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+        const form = new FormData();
+        form.append('media', new Blob([PNG1]), 'dot.png');
+        const up = await (await srv.fetch(`/cgi-bin/media/upload?access_token=${tok}&type=image`, { method: 'POST', body: form })).json();
+        assert.ok(up.media_id, JSON.stringify(up));
+        for (const type of ['image', 'voice']) {
+            const media_id = type === 'image' ? up.media_id : await uploadMedia(srv, tok, type);
+            const r = await srv.post(`/cgi-bin/message/custom/send?access_token=${tok}`, { touser: openid, msgtype: type, [type]: { media_id } });
+            assert.equal(r.body?.errcode, 0, r.text);
+        }
+        // the media of the account is the account's followers' to see, nobody else's
+        const stranger = await newClientUser(srv);
+        const probe = await srv.get(`/client/v1/media?appid=${w.acct.appid}&media_id=nope`, { headers: stranger.auth });
+        assert.notEqual(probe.status, 200);
+        const { page, context } = await chatPage('light');
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'lj-look-'));
+        try {
+            const img = page.locator('.lj-msg_account .lj-image img').last();
+            await img.waitFor();
+            await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+            assert.match(await img.getAttribute('src'), /^\/client\/v1\/media\?appid=/);
+            assert.equal(await page.locator('.lj-msg_account .lj-voice audio').count() > 0, true, 'the voice plays in the chat');
+            assert.doesNotMatch(await page.locator('#messages').textContent(), /\[Image\]|\[Voice\]/);
+            // the user sends a picture, and the account receives it as an image message
+            const png = path.join(dir, 'p.png');
+            writeFileSync(png, PNG1);
+            const before = w.dev.received.length;
+            await page.locator('#more').click();
+            await page.locator('#send-image').setInputFiles(png);
+            await page.locator('.lj-msg_user .lj-image img').last().waitFor();
+            for (let i = 0; w.dev.received.length === before && i < 100; i++)
+                await page.waitForTimeout(50);
+            const got = w.dev.received.slice(before).map((x) => x.msg.MsgType);
+            assert.ok(got.includes('image'), JSON.stringify(got));
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+            await context.close();
         }
     });
 

@@ -90,7 +90,7 @@
             if (!m || state.seen.has(m.id))
                 continue;
             state.seen.add(m.id);
-            box.append(LJ.renderMessage(m));
+            box.append(LJ.renderMessage(m, { appid }));
             added++;
         }
         $('empty').hidden = state.seen.size > 0;
@@ -197,6 +197,57 @@
             $('extras').hidden = true;
         }
     });
+
+    // pictures, voice and video: the file goes in base64 (and a video's first frame as its
+    // thumbnail, a JPEG drawn here)
+    const base64 = (blob) => new Promise((resolve, reject) => {
+        const r = new FileReader();
+        r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+        r.onerror = () => reject(r.error);
+        r.readAsDataURL(blob);
+    });
+
+    function firstFrame(file) {
+        return new Promise((resolve) => {
+            const v = document.createElement('video');
+            const url = URL.createObjectURL(file);
+            const end = (blob) => {
+                URL.revokeObjectURL(url);
+                resolve(blob);
+            };
+            v.muted = true;
+            v.preload = 'auto';
+            v.onloadeddata = () => { v.currentTime = Math.min(0.1, v.duration || 0); };
+            v.onseeked = () => {
+                const c = document.createElement('canvas');
+                const scale = Math.min(1, 320 / Math.max(v.videoWidth || 1, v.videoHeight || 1));
+                c.width = Math.max(1, Math.round((v.videoWidth || 1) * scale));
+                c.height = Math.max(1, Math.round((v.videoHeight || 1) * scale));
+                c.getContext('2d').drawImage(v, 0, 0, c.width, c.height);
+                c.toBlob((b) => end(b), 'image/jpeg', 0.8);
+            };
+            v.onerror = () => end(null);
+            v.src = url;
+        });
+    }
+
+    for (const [id, msgtype] of [['send-image', 'image'], ['send-voice', 'voice'], ['send-video', 'video']]) {
+        $(id).addEventListener('change', async (ev) => {
+            const file = ev.target.files && ev.target.files[0];
+            ev.target.value = '';
+            if (!file)
+                return;
+            const msg = { msgtype, file: await base64(file), filename: file.name };
+            if (msgtype === 'video') {
+                const thumb = await firstFrame(file);
+                if (!thumb)
+                    return LJ.toast('This video cannot be read.');
+                msg.thumb = await base64(thumb);
+            }
+            if (await send(msg, null))
+                $('extras').hidden = true;
+        });
+    }
 
     // ------------------------------------------------------------------ the account's menu
 

@@ -218,16 +218,37 @@
         );
     }
 
+    /** where the client reads a media_id of the chat's account (GET /client/v1/media), or '' */
+    function mediaUrl(b, ctx) {
+        const id = str(b.media_id);
+        if (!id || !ctx || !ctx.appid || !/^[A-Za-z0-9_-]{1,128}$/.test(id))
+            return '';
+        return `/client/v1/media?appid=${encodeURIComponent(ctx.appid)}&media_id=${encodeURIComponent(id)}`;
+    }
+
     const renderers = {
         text: (b) => LJ.el('div', { class: 'lj-bubble lj-text', text: str(b.content) }),
-        image: (b) => {
+        image: (b, ctx) => {
+            const own = mediaUrl(b, ctx);
             const src = LJ.safeUrl(str(b.pic_url) || str(b.picurl) || str(b.url));
-            if (!src)
+            if (!src && !own)
                 return label('[Image]');
-            return LJ.el('div', { class: 'lj-bubble lj-image' }, LJ.el('a', { href: src, target: '_blank', rel: 'noopener noreferrer' }, LJ.el('img', { src, alt: 'image', loading: 'lazy' })));
+            const img = own ? LJ.el('img', { src: own, local: true, alt: 'image', loading: 'lazy' }) : LJ.el('img', { src, alt: 'image', loading: 'lazy' });
+            return LJ.el('div', { class: 'lj-bubble lj-image' }, own ? LJ.el('a', { href: own, local: true, target: '_blank', rel: 'noopener' }, img) : LJ.el('a', { href: src, target: '_blank', rel: 'noopener noreferrer' }, img));
         },
-        voice: (b) => label('[Voice]', str(b.recognition)),
-        video: (b) => label('[Video]', [str(b.title), str(b.description)].filter(Boolean).join(' — ')),
+        voice: (b, ctx) => {
+            const own = mediaUrl(b, ctx);
+            if (!own)
+                return label('[Voice]', str(b.recognition));
+            return LJ.el('div', { class: 'lj-bubble lj-voice' }, LJ.el('audio', { controls: '', preload: 'none', src: own, local: true, 'aria-label': 'voice message' }), str(b.recognition) ? LJ.el('div', { class: 'lj-card__desc', text: str(b.recognition) }) : null);
+        },
+        video: (b, ctx) => {
+            const own = mediaUrl(b, ctx);
+            const about = [str(b.title), str(b.description)].filter(Boolean).join(' — ');
+            if (!own)
+                return label('[Video]', about);
+            return LJ.el('div', { class: 'lj-bubble lj-video-msg' }, LJ.el('video', { controls: '', preload: 'metadata', playsinline: '', src: own, local: true, 'aria-label': about || 'video message' }), about ? LJ.el('div', { class: 'lj-card__desc', text: about }) : null);
+        },
         shortvideo: (b) => label('[Short video]', str(b.title)),
         location: (b) => {
             const lat = Number(b.latitude ?? b.location_x);
@@ -298,12 +319,12 @@
     }
 
     /** one chat message as an element (class lj-msg lj-msg_user | lj-msg_account) */
-    LJ.renderMessage = function (m) {
+    LJ.renderMessage = function (m, ctx) {
         const b = m.body && typeof m.body === 'object' ? m.body : {};
         if (m.source === 'system' || m.msgtype === 'system' || m.msgtype === 'event')
             return notice(m);
         const render = renderers[m.msgtype];
-        const content = render ? render(b) : label(`[${m.msgtype || 'message'}]`);
+        const content = render ? render(b, ctx) : label(`[${m.msgtype || 'message'}]`);
         const from = m.from === 'user' ? 'user' : 'account';
         return LJ.el(
             'div',

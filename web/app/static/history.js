@@ -41,7 +41,7 @@
                 current = d;
                 nodes.push(el('div', { class: 'lj-day', text: d }));
             }
-            nodes.push(LJ.renderMessage(m));
+            nodes.push(LJ.renderMessage(m, { appid }));
         }
         box.replaceChildren(...nodes);
         $('count').textContent = q ? `${shown.length} of ${all.length} messages` : `${all.length} messages`;
