@@ -249,6 +249,7 @@ describe('web client look and keyboard', { skip: SKIP || false }, () => {
             const card = page.locator('.lj-msg[data-msgtype="template"] .lj-template');
             await card.waitFor();
             assert.equal(await card.locator('.lj-card__title').textContent(), '订单支付成功');
+            assert.equal(await card.locator('.lj-card__title').getAttribute('lang'), 'zh-CN', 'Chinese text is marked as such on the English page');
             const rows = await card.locator('.lj-template__row').allTextContents();
             assert.ok(rows.some((r) => r.includes('支付金额') && r.includes('30.00元')), JSON.stringify(rows));
             assert.match(await card.textContent(), /我们已收到您的货款/);

@@ -78,6 +78,8 @@
      * local: true), hidden, any other attribute by name, and on<event> functions. Children
      * are nodes or strings (as text). Never parses markup.
      */
+    const CJK = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+
     LJ.el = function (tag, attrs = {}, ...children) {
         const e = document.createElement(tag);
         for (const [k, v] of Object.entries(attrs)) {
@@ -85,8 +87,12 @@
                 continue;
             if (k === 'class')
                 e.className = v;
-            else if (k === 'text')
+            else if (k === 'text') {
                 e.textContent = String(v);
+                // the page is in English; text in Chinese says so, for screen readers and fonts
+                if (CJK.test(e.textContent) && !attrs.lang)
+                    e.setAttribute('lang', 'zh-CN');
+            }
             else if (k.startsWith('on') && typeof v === 'function')
                 e.addEventListener(k.slice(2), v);
             else if (k === 'local')
