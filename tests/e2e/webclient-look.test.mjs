@@ -115,7 +115,7 @@ describe('web client look and keyboard', { skip: SKIP || false }, () => {
                 const checks = {
                     'account bubble': '.lj-msg_account .lj-bubble',
                     'user bubble': '.lj-msg_user .lj-bubble',
-                    'message time': '.lj-msg__time',
+                    'message time': '.lj-time',
                     'menu button': '.lj-menu__button',
                     'composer': '.lj-composer__text',
                 };

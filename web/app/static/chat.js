@@ -14,7 +14,16 @@
     // ------------------------------------------------------------------ account and following
 
     function setFollowing(on) {
+        const was = state.following;
         state.following = !!on;
+        // a user who does not follow has no menu and cannot write
+        for (const c of $('composer').querySelectorAll('textarea, button'))
+            c.disabled = !on;
+        $('extras').hidden = $('extras').hidden || !on;
+        if (!on)
+            $('menu').hidden = true;
+        else if (!was && state.account)
+            loadMenu();
         followBtn.textContent = on ? 'Unfollow' : 'Follow';
         followBtn.classList.toggle('weui-btn_primary', !on);
         followBtn.classList.toggle('weui-btn_default', !!on);
@@ -46,9 +55,11 @@
 
     followBtn.addEventListener('click', async () => {
         followBtn.disabled = true;
+        const want = !state.following; /* the poll may change state.following meanwhile */
         try {
-            const r = await LJ.post(state.following ? '/client/v1/unfollow' : '/client/v1/follow', { appid });
-            setFollowing(!state.following);
+            const r = await LJ.post(want ? '/client/v1/follow' : '/client/v1/unfollow', { appid });
+            state.changes = (state.changes || 0) + 1;
+            setFollowing(want);
             if (r.followed_now)
                 LJ.toast(`Following ${state.account.name}`, 'ok');
         } catch (e) {
@@ -68,6 +79,7 @@
 
     function toBottom() {
         box.scrollTop = box.scrollHeight;
+        state.height = box.scrollHeight;
         pill.hidden = true;
     }
 
@@ -75,8 +87,16 @@
     box.addEventListener('load', () => {
         if (state.stuck)
             box.scrollTop = box.scrollHeight;
+        state.height = box.scrollHeight;
     }, true);
     box.addEventListener('scroll', () => {
+        // a scroll that came with new content (a picture loading) is not the reader's
+        if (box.scrollHeight !== state.height) {
+            state.height = box.scrollHeight;
+            if (state.stuck)
+                box.scrollTop = box.scrollHeight;
+            return;
+        }
         state.stuck = nearBottom();
         if (state.stuck)
             pill.hidden = true;
@@ -90,6 +110,10 @@
             if (!m || state.seen.has(m.id))
                 continue;
             state.seen.add(m.id);
+            const when = LJ.timeBetween(state.lastAt, m.created_at);
+            if (when)
+                box.append(when);
+            state.lastAt = m.created_at;
             box.append(LJ.renderMessage(m, { appid }));
             added++;
         }
@@ -109,12 +133,13 @@
         while (!state.stop.signal.aborted) {
             try {
                 const path = `/client/v1/messages?appid=${encodeURIComponent(appid)}&after=${state.last}&wait=${wait}`;
+                const changes = state.changes; // a follow or unfollow made here meanwhile wins
                 const r = await LJ.get(path, state.stop.signal);
                 const list = Array.isArray(r.messages) ? r.messages : [];
                 append(list);
                 if (typeof r.last_id === 'number' && r.last_id > state.last)
                     state.last = r.last_id;
-                if (typeof r.following === 'boolean' && r.following !== state.following)
+                if (typeof r.following === 'boolean' && r.following !== state.following && changes === state.changes)
                     setFollowing(r.following);
                 wait = list.length >= 100 ? 0 : 25; // a full page: read on at once
             } catch (e) {
@@ -496,6 +521,27 @@
         }
         loadMenu();
         poll();
+        reportLocation();
+    }
+
+    // an account that asks for its followers' location (location_report 1: once, on entering
+    // the chat; 2: every 5 s while it is open) gets LOCATION events, when the browser may tell
+    function reportLocation() {
+        const mode = state.account && state.account.location_report;
+        if (!mode || !navigator.geolocation)
+            return;
+        const once = () => {
+            if (!state.following || document.hidden)
+                return;
+            navigator.geolocation.getCurrentPosition((p) => {
+                LJ.post('/client/v1/location', { appid, latitude: p.coords.latitude, longitude: p.coords.longitude, precision: Math.round(p.coords.accuracy || 65) }).catch(() => {});
+            }, () => {}, { timeout: 10000, maximumAge: 4000 });
+        };
+        once();
+        if (mode === 2) {
+            const t = setInterval(once, 5000);
+            state.stop.signal.addEventListener('abort', () => clearInterval(t));
+        }
     }
 
     addEventListener('pagehide', () => state.stop.abort());

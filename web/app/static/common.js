@@ -224,6 +224,23 @@
         );
     }
 
+    /** text with its http(s) links made links (text nodes and <a> elements, no markup parsed) */
+    function linked(text) {
+        const out = [];
+        let at = 0;
+        for (const m of text.matchAll(/https?:\/\/[^\s<>"'，。；、）]+/g)) {
+            const url = m[0].replace(/[.,;:!?)\]]+$/, '');
+            if (m.index > at)
+                out.push(text.slice(at, m.index));
+            const href = LJ.safeUrl(url);
+            out.push(href ? LJ.el('a', { href, target: '_blank', rel: 'noopener noreferrer', text: url }) : url);
+            at = m.index + url.length;
+        }
+        if (at < text.length)
+            out.push(text.slice(at));
+        return out;
+    }
+
     /** where the client reads a media_id of the chat's account (GET /client/v1/media), or '' */
     function mediaUrl(b, ctx) {
         const id = str(b.media_id);
@@ -233,7 +250,7 @@
     }
 
     const renderers = {
-        text: (b) => LJ.el('div', { class: 'lj-bubble lj-text', text: str(b.content) }),
+        text: (b) => LJ.el('div', { class: 'lj-bubble lj-text', lang: CJK.test(str(b.content)) ? 'zh-CN' : null }, linked(str(b.content))),
         image: (b, ctx) => {
             const own = mediaUrl(b, ctx);
             const src = LJ.safeUrl(str(b.pic_url) || str(b.picurl) || str(b.url));
@@ -334,10 +351,19 @@
         const from = m.from === 'user' ? 'user' : 'account';
         return LJ.el(
             'div',
-            { class: `lj-msg lj-msg_${from}`, 'data-id': m.id, 'data-msgtype': m.msgtype, 'data-source': m.source },
+            { class: `lj-msg lj-msg_${from}`, 'data-id': m.id, 'data-msgtype': m.msgtype, 'data-source': m.source, title: LJ.time(m.created_at) },
             content,
-            LJ.el('time', { class: 'lj-msg__time', text: LJ.time(m.created_at) }),
         );
+    };
+
+    /**
+     * As WeChat does: a time between messages, not under each: before the first, and where
+     * five minutes or more passed since the one before. Returns the element, or null.
+     */
+    LJ.timeBetween = function (prevSec, sec) {
+        if (prevSec && sec - prevSec < 300)
+            return null;
+        return LJ.el('time', { class: 'lj-time', datetime: new Date(sec * 1000).toISOString(), text: LJ.time(sec) });
     };
 
     // ------------------------------------------------------------------ accounts

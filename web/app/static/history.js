@@ -35,12 +35,18 @@
         const shown = q ? all.filter((m) => words(m).includes(q)) : all;
         const nodes = [];
         let current = '';
+        let prev = 0;
         for (const m of shown) {
             const d = day(m.created_at);
             if (d !== current) {
                 current = d;
+                prev = 0;
                 nodes.push(el('div', { class: 'lj-day', text: d }));
             }
+            const when = LJ.timeBetween(prev, m.created_at);
+            if (when)
+                nodes.push(when);
+            prev = m.created_at;
             nodes.push(LJ.renderMessage(m, { appid }));
         }
         box.replaceChildren(...nodes);
