@@ -30,6 +30,12 @@ int api_signin(struct req *r, void *arg, size_t size, req_done_fn done);
 void api_login_redirect(struct req *r);
 int api_app_login_page(struct req *r);
 int api_app_login(struct req *r);
+/* sign-up (api_signup.c): on unless the operator turns it off */
+void api_set_signup(int on);
+int api_signup_open(void);
+int api_app_signup_page(struct req *r);
+int api_app_signup(struct req *r);
+int api_client_signup(struct req *r);
 int api_app_home(struct req *r);
 
 /* api_webapp.c: the web client's pages (static HTML files of the web directory) */

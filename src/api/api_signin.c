@@ -93,6 +93,9 @@ static void login_page(struct req *r, const char *next, const char *error)
         buf_puts(&b, "</p>");
     }
     login_form(&b, next);
+    if (api_signup_open())
+        buf_puts(&b, "<p class=\"lj-lead\">New here? <a id=\"to-signup\" href=\"/app/signup\">"
+                     "Create an account</a></p>");
     if (api_demo_mode()) {
         buf_puts(&b, "<div class=\"weui-cells__title muted\">Demo users: one click to sign in</div>"
                      "<form method=\"post\" action=\"/app/login\">");

@@ -1,7 +1,7 @@
 /*
  * cmd_serve: `lianjie serve [--data DIR] [--db URL] [--listen HOST:PORT] [--demo] [--test-clock]
  *                           [--threads N] [--log-level debug|info|warn|error|off] [--web DIR]
- *                           [--push-lease SECONDS] [--sync full|normal]`
+ *                           [--push-lease SECONDS] [--sync full|normal] [--no-signup]`
  * --web: the web client's files (default ./web, else web/ of the repository the binary was
  * built in); without them the server runs and /app/ pages answer 404.
  */
@@ -199,7 +199,8 @@ static int lease_opt(int argc, char **argv, int *out)
 
 static const char serve_usage[] =
     "usage: lianjie serve [--data DIR] [--db postgres://USER@HOST:PORT/DB] [--listen HOST:PORT]\n"
-    "                     [--demo] [--test-clock] [--threads N] [--web DIR] [--push-lease "
+    "                     [--demo] [--test-clock] [--no-signup] [--threads N] [--web DIR] "
+    "[--push-lease "
     "SECONDS]\n"
     "                     [--sync full|normal] [--log-level debug|info|warn|error|off]\n"
     "\n"
@@ -207,6 +208,7 @@ static const char serve_usage[] =
     "  --db URL            PostgreSQL instead of SQLite (also LIANJIE_DB); --data keeps media\n"
     "  --listen HOST:PORT  default 127.0.0.1:8080; port 0 picks a free one\n"
     "  --demo              a demo world in an empty store, and the one-click demo sign-in\n"
+    "  --no-signup         users cannot sign themselves up (/app/signup, /client/v1/signup)\n"
     "  --test-clock        POST /admin/v1/clock moves the clock forward\n"
     "  --threads N         event loops (default: one per core, 1 to 64)\n"
     "  --web DIR           the web client's files (default ./web)\n"
@@ -215,9 +217,9 @@ static const char serve_usage[] =
     "                      normal only a killed process, with fewer fsyncs\n"
     "  --log-level L       one JSON line per event on stderr at L and above (default info)\n";
 
-static const char *const serve_opts_known[] = {"data",        "db",      "listen",    "demo!",
-                                               "test-clock!", "threads", "log-level", "web",
-                                               "push-lease",  "sync",    NULL};
+static const char *const serve_opts_known[] = {"data",        "db",         "listen",    "demo!",
+                                               "test-clock!", "threads",    "log-level", "web",
+                                               "no-signup!",  "push-lease", "sync",      NULL};
 
 int cmd_serve(int argc, char **argv)
 {
@@ -244,6 +246,7 @@ int cmd_serve(int argc, char **argv)
     if (ro.test_clock)
         clock_enable_test();
     api_set_demo_mode(ro.demo);
+    api_set_signup(!cli_flag(argc, argv, "no-signup"));
     media_set_dir(cfg.data_dir);
     snprintf(base, sizeof(base), "http://%s:%d", host, cfg.port);
     if (strcmp(host, "0.0.0.0") != 0 && strcmp(host, "::") != 0)

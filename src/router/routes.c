@@ -168,6 +168,8 @@ const struct route routes[] = {
     {M_GET, "/app", api_app_home, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app/login", api_app_login_page, AUTH_NONE, NONE, 0, 0},
     {M_POST, "/app/login", api_app_login, AUTH_NONE, NONE, R_FORM, 0},
+    {M_GET, "/app/signup", api_app_signup_page, AUTH_NONE, NONE, 0, 0},
+    {M_POST, "/app/signup", api_app_signup, AUTH_NONE, NONE, R_FORM, 0},
     {M_GET, "/app/qrconnect", api_app_qrconnect, AUTH_NONE, NONE, 0, 0},
     {M_POST, "/app/qrconnect", api_app_qrconnect_decide, AUTH_NONE, NONE, R_FORM, 0},
 
@@ -211,6 +213,7 @@ const struct route routes[] = {
 
     /* client API (the user side) */
     {M_POST, "/client/v1/login", api_client_login, AUTH_NONE, NONE, 0, 0},
+    {M_POST, "/client/v1/signup", api_client_signup, AUTH_NONE, NONE, 0, 0},
     {M_POST, "/client/v1/logout", api_client_logout, AUTH_CLIENT, NONE, 0, 0},
     {M_GET, "/client/v1/me", api_client_me, AUTH_CLIENT, NONE, 0, 0},
     {M_GET, "/client/v1/demo/users", api_client_demo_users, AUTH_NONE, NONE, R_DEMO, 0},

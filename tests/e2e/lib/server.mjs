@@ -285,6 +285,8 @@ export class Server extends Client {
             a.push('--push-lease', String(this.opts.pushLease));
         if (this.opts.sync)
             a.push('--sync', this.opts.sync);
+        if (this.opts.noSignup)
+            a.push('--no-signup');
         a.push('--log-level', this.opts.logLevel || 'warn');
         return a;
     }
