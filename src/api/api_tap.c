@@ -41,8 +41,9 @@ int api_client_account(struct req *r)
     buf_json_cstr(&b, a.name);
     buf_puts(&b, ",\"avatar\":");
     buf_json_cstr(&b, a.avatar);
-    buf_printf(&b, ",\"type\":\"%s\",\"following\":%s,\"location_report\":%d}", a.type,
-               f.subscribed ? "true" : "false", a.location_report);
+    buf_printf(&b, ",\"type\":\"%s\",\"verified\":%s,\"following\":%s,\"location_report\":%d}",
+               a.type, a.verified ? "true" : "false", f.subscribed ? "true" : "false",
+               a.location_report);
     int64_t menuid = 0;
     size_t mark = b.len;
     buf_puts(&b, ",\"menu\":");

@@ -15,8 +15,11 @@ static const struct {
     const char *path;
     const char *file;
 } pages[] = {
-    {"/app/accounts", "accounts.html"}, {"/app/authorizations", "authorizations.html"},
-    {"/app/chat", "chat.html"},         {"/app/history", "history.html"},
+    {"/app/account", "account.html"},
+    {"/app/accounts", "accounts.html"},
+    {"/app/authorizations", "authorizations.html"},
+    {"/app/chat", "chat.html"},
+    {"/app/history", "history.html"},
     {"/app/scan", "scan.html"},
 };
 

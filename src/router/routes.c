@@ -177,6 +177,7 @@ const struct route routes[] = {
      * the HTTP layer, http/static.c) */
     {M_GET, "/app/accounts", api_app_page, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app/authorizations", api_app_page, AUTH_NONE, NONE, 0, 0},
+    {M_GET, "/app/account", api_app_page, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app/chat", api_app_page, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app/history", api_app_page, AUTH_NONE, NONE, 0, 0},
     {M_GET, "/app/scan", api_app_page, AUTH_NONE, NONE, 0, 0},

@@ -82,6 +82,40 @@ describe('the chat in the web client', { skip: SKIP || false }, () => {
         }
     });
 
+    it('shows an account\'s profile: picture, name, kind, Follow, then Send a message; the chat title leads back to it', async () => {
+        const a = await srv.createAccount({ name: 'Profile Bakery', type: 'service', verified: true });
+        const u = await newClientUser(srv);
+        const res = await postForm(srv, '/app/login', { username: u.username, password: 'pw-123456', next: '/app/' });
+        const [name, value] = sessionCookie(res).split('=');
+        const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+        try {
+            await context.addCookies([{ name, value, url: srv.url }]);
+            const page = await context.newPage();
+            await page.goto(`${srv.url}/app/accounts?q=Profile%20Bakery`);
+            await page.locator(`.lj-account[data-appid="${a.appid}"] .lj-account__pic`).click();
+            await page.locator('#profile').waitFor();
+            assert.equal(new URL(page.url()).pathname, '/app/account');
+            assert.equal(await page.locator('#profile-name').textContent(), 'Profile Bakery');
+            assert.equal(await page.locator('#profile-kind').textContent(), 'Service account · verified');
+            assert.ok(await page.locator('#open-chat').isHidden(), 'no chat before following');
+            await page.locator('#toggle').click();
+            await page.locator('#open-chat').waitFor();
+            assert.equal(await page.locator('#toggle').textContent(), 'Unfollow');
+            await Promise.all([page.waitForURL((x) => x.pathname === '/app/chat'), page.locator('#open-chat').click()]);
+            await Promise.all([page.waitForURL((x) => x.pathname === '/app/account'), page.locator('#to-profile').click()]);
+            // unfollowing asks first
+            await page.locator('#toggle').click();
+            await page.locator('.weui-dialog').waitFor();
+            await page.locator('.weui-dialog__btn_primary').click();
+            await page.locator('#open-chat').waitFor({ state: 'hidden' });
+            assert.equal(await page.locator('#toggle').textContent(), 'Follow');
+            if (process.env.LIANJIE_SCREENSHOTS)
+                await page.screenshot({ path: `${process.env.LIANJIE_SCREENSHOTS}/account-profile.png` });
+        } finally {
+            await context.close();
+        }
+    });
+
     it('sends LOCATION once on entering for location_report 1, and every 5 s for 2', async () => {
         const geo = { geolocation: { latitude: 23.1291, longitude: 113.2644, accuracy: 30 }, permissions: ['geolocation'] };
         const once = await chat({ location_report: 1 }, geo);

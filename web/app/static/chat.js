@@ -46,7 +46,8 @@
         if (!a)
             return null;
         state.account = a;
-        $('name').textContent = a.name;
+        // the title leads to the account's profile
+        $('name').replaceChildren(el('a', { href: `/app/account?appid=${encodeURIComponent(appid)}`, local: true, text: a.name, id: 'to-profile' }));
         document.title = a.name;
         $('notice-name').textContent = a.name;
         setFollowing(a.following);

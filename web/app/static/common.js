@@ -401,7 +401,7 @@
         return LJ.el(
             'div',
             { class: 'weui-cell lj-account', 'data-appid': a.appid },
-            LJ.el('div', { class: 'weui-cell__hd' }, LJ.avatar(a)),
+            LJ.el('div', { class: 'weui-cell__hd' }, LJ.el('a', { href: `/app/account?appid=${encodeURIComponent(a.appid)}`, local: true, class: 'lj-account__pic', 'aria-label': `${a.name}: profile` }, LJ.avatar(a))),
             LJ.el(
                 'div',
                 { class: 'weui-cell__bd' },
