@@ -198,6 +198,7 @@ int api_client_account(struct req *r);
 int api_client_menu_click(struct req *r);
 int api_client_scan(struct req *r);
 int api_client_media(struct req *r);
+int api_client_chat_read(struct req *r);
 int api_client_scan_peek(struct req *r);
 
 /* api_chat.c: the user side of messaging */

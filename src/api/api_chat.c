@@ -21,6 +21,7 @@
 #include "../util/xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -85,15 +86,82 @@ int api_client_accounts(struct req *r)
     return 0;
 }
 
+static void render_msg(struct buf *b, const struct chat_msg *m);
+
+struct last_msg {
+    struct buf *b;
+    int found;
+};
+
+static void on_last(void *arg, const struct chat_msg *m)
+{
+    struct last_msg *l = arg;
+    buf_puts(l->b, ",\"last\":");
+    render_msg(l->b, m);
+    l->found = 1;
+}
+
+/* a followed account in the chats list: with its chat's newest message and the messages from
+ * it the user has not read yet */
 static void on_followed(void *arg, const struct follower *f)
 {
     struct acct_list *l = arg;
     struct account a;
-    if (store_account_get(l->r->rd, f->appid, &a) != 0)
+    struct store *rd = l->r->rd;
+    if (store_account_get(rd, f->appid, &a) != 0)
         return;
     if (l->n++ > 0)
         buf_putc(l->b, ',');
     render_public(l->b, &a, 1);
+    l->b->len--; /* the object goes on */
+    int64_t read = 0, unread = 0;
+    struct last_msg last = {l->b, 0};
+    store_chat_last(rd, f->appid, f->user_id, f->openid, f->follow_mark, on_last, &last);
+    if (!last.found)
+        buf_puts(l->b, ",\"last\":null");
+    store_chat_read_get(rd, f->user_id, f->appid, &read);
+    store_chat_unread(rd, f->appid, f->user_id, f->openid, f->follow_mark, read, &unread);
+    buf_printf(l->b, ",\"unread\":%lld}", (long long)unread);
+}
+
+/* POST /client/v1/chats/read {"appid","id"}: the user has read the chat up to message id */
+struct read_mark {
+    int64_t user_id, id;
+    char appid[19];
+};
+
+static int read_run(struct store *s, void *arg)
+{
+    struct read_mark *m = arg;
+    return store_chat_read_put(s, m->user_id, m->appid, m->id);
+}
+
+static int read_done(struct req *r, void *arg, int rc)
+{
+    if (rc != 0)
+        return rc;
+    http_send_ok(r);
+    return 0;
+}
+
+int api_client_chat_read(struct req *r)
+{
+    cJSON *o;
+    int rc = json_parse_object(r->body, r->body_len, &o);
+    if (rc != 0)
+        return rc;
+    struct read_mark *m = xcalloc(1, sizeof(*m));
+    m->user_id = r->user_id;
+    if (json_copy_str(o, "appid", m->appid, sizeof(m->appid)) != JSON_OK)
+        rc = ERR_INVALID_APPID;
+    else if (json_get_i64(o, "id", &m->id) != JSON_OK || m->id < 0)
+        rc = ERR_ARGUMENT_INVALID;
+    cJSON_Delete(o);
+    if (rc != 0) {
+        free(m);
+        return rc;
+    }
+    return http_write_atomic(r, read_run, NULL, m, read_done);
 }
 
 int api_client_chats(struct req *r)

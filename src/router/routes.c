@@ -227,6 +227,7 @@ const struct route routes[] = {
     {M_POST, "/client/v1/scan", api_client_scan, AUTH_CLIENT, NONE, 0, 0},
     {M_POST, "/client/v1/scan/peek", api_client_scan_peek, AUTH_CLIENT, NONE, 0, 0},
     {M_GET, "/client/v1/media", api_client_media, AUTH_CLIENT, NONE, R_FILE, 0},
+    {M_POST, "/client/v1/chats/read", api_client_chat_read, AUTH_CLIENT, NONE, 0, 0},
     {M_POST, "/client/v1/follow", api_client_follow, AUTH_CLIENT, NONE, 0, 0},
     {M_POST, "/client/v1/unfollow", api_client_unfollow, AUTH_CLIENT, NONE, 0, 0},
     {M_POST, "/client/v1/messages/send", api_client_send, AUTH_CLIENT, NONE, 0, 15 << 20},

@@ -132,34 +132,83 @@ static void fill_chat(struct dbst *st, struct chat_msg *m)
     m->created_at = db_int64(st, 9);
 }
 
+/*
+ * The messages of one user's chat with appid, as a subquery named chat: $1 appid, $2 user_id,
+ * $3 openid, $4 since (broadcasts before it are not the user's: followed later), $5 after.
+ * Broadcasts reach the user by audience; a capped send is not shown past the 4th of its month
+ * that reached the user.
+ */
+#define CHAT_SQL                                                                            \
+    "(SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"              \
+    " created_at FROM messages WHERE appid = $1 AND user_id = $2 AND id > $5"               \
+    " UNION ALL SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"    \
+    " created_at FROM messages m WHERE appid = $1 AND user_id = 0 AND id > $5"              \
+    " AND id > $4 AND (audience = -1"                                                       \
+    " OR (audience > 0 AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"         \
+    " AND t.openid = $3 AND t.tag_id = m.audience))"                                        \
+    " OR (audience = -2 AND EXISTS(SELECT 1 FROM mass_targets x"                            \
+    " WHERE x.message_id = m.id AND x.user_id = $2)))"                                      \
+    " AND NOT EXISTS(SELECT 1 FROM mass_jobs j WHERE j.message_id = m.id AND j.month > 0"   \
+    " AND (SELECT COUNT(*) FROM mass_jobs e WHERE e.appid = $1 AND e.month = j.month"       \
+    " AND e.msg_id < j.msg_id AND e.message_id > $4 AND (e.kind = 'all'"                    \
+    " OR (e.kind = 'tag' AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"       \
+    " AND t.openid = $3 AND t.tag_id = e.tag_id))"                                          \
+    " OR (e.kind = 'list' AND EXISTS(SELECT 1 FROM mass_targets x"                          \
+    " WHERE x.message_id = e.message_id AND x.user_id = $2)))) >= " MASS_MONTH_CAP_SQL "))" \
+    " AS chat"
+
 int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
                     int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg)
 {
-    return DB_ROWS(
-        s,
-        db_query(
-            s,
-            "SELECT * FROM (SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
-            " created_at FROM messages WHERE appid = $1 AND user_id = $2 AND id > $5"
-            " UNION ALL SELECT id, appid, user_id, dir, source, msgtype, body, msgid, audience,"
-            " created_at FROM messages m WHERE appid = $1 AND user_id = 0 AND id > $5"
-            " AND id > $4 AND (audience = -1"
-            " OR (audience > 0 AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
-            " AND t.openid = $3 AND t.tag_id = m.audience))"
-            " OR (audience = -2 AND EXISTS(SELECT 1 FROM mass_targets x"
-            " WHERE x.message_id = m.id AND x.user_id = $2)))" /* a capped send is not shown past
-                                                                  the 4th of its month that reached
-                                                                  the user */
-            " AND NOT EXISTS(SELECT 1 FROM mass_jobs j WHERE j.message_id = m.id AND j.month > 0"
-            " AND (SELECT COUNT(*) FROM mass_jobs e WHERE e.appid = $1 AND e.month = j.month"
-            " AND e.msg_id < j.msg_id AND e.message_id > $4 AND (e.kind = 'all'"
-            " OR (e.kind = 'tag' AND EXISTS(SELECT 1 FROM follower_tags t WHERE t.appid = $1"
-            " AND t.openid = $3 AND t.tag_id = e.tag_id))"
-            " OR (e.kind = 'list' AND EXISTS(SELECT 1 FROM mass_targets x"
-            " WHERE x.message_id = e.message_id AND x.user_id = $2)))) >= " MASS_MONTH_CAP_SQL "))"
-            " AS chat ORDER BY id LIMIT $6",
-            "titiii", appid, user_id, openid, since, after, (int64_t)limit),
-        struct chat_msg, fill_chat, cb, arg);
+    return DB_ROWS(s,
+                   db_query(s, "SELECT * FROM " CHAT_SQL " ORDER BY id LIMIT $6", "titiii", appid,
+                            user_id, openid, since, after, (int64_t)limit),
+                   struct chat_msg, fill_chat, cb, arg);
+}
+
+int store_chat_last(struct store *s, const char *appid, int64_t user_id, const char *openid,
+                    int64_t since, store_chat_cb cb, void *arg)
+{
+    return DB_ROWS(s,
+                   db_query(s, "SELECT * FROM " CHAT_SQL " ORDER BY id DESC LIMIT 1", "titii",
+                            appid, user_id, openid, since, (int64_t)0),
+                   struct chat_msg, fill_chat, cb, arg);
+}
+
+int store_chat_unread(struct store *s, const char *appid, int64_t user_id, const char *openid,
+                      int64_t since, int64_t read, int64_t *out)
+{
+    *out = 0;
+    int rc = db_one_row(s,
+                        db_query(s, "SELECT COUNT(*) FROM " CHAT_SQL " WHERE dir = 1", "titii",
+                                 appid, user_id, openid, since, read),
+                        fill_max, out);
+    return rc == ERR_NOT_FOUND ? 0 : rc;
+}
+
+static void fill_read(struct dbst *st, void *out)
+{
+    *(int64_t *)out = db_int64(st, 0);
+}
+
+int store_chat_read_get(struct store *s, int64_t user_id, const char *appid, int64_t *out)
+{
+    *out = 0;
+    int rc =
+        db_one_row(s,
+                   db_query(s, "SELECT last_read FROM chat_reads WHERE user_id = $1 AND appid = $2",
+                            "it", user_id, appid),
+                   fill_read, out);
+    return rc == ERR_NOT_FOUND ? 0 : rc;
+}
+
+int store_chat_read_put(struct store *s, int64_t user_id, const char *appid, int64_t id)
+{
+    return EXEC(s,
+                "INSERT INTO chat_reads(user_id, appid, last_read) VALUES($1, $2, $3)"
+                " ON CONFLICT(user_id, appid) DO UPDATE SET last_read = $3"
+                " WHERE chat_reads.last_read < $3",
+                "iti", user_id, appid, id);
 }
 
 /* ------------------------------------------------------------------ push outbox */

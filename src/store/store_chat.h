@@ -98,6 +98,15 @@ int store_chat_insert(struct store *s, struct chat_msg *m);
  * not a capped mass send that MASS_MONTH_CAP earlier sends of its month reached (mass.c) */
 int store_chat_list(struct store *s, const char *appid, int64_t user_id, const char *openid,
                     int64_t since, int64_t after, int limit, store_chat_cb cb, void *arg);
+/* the newest message of that chat (at most one call of cb) */
+int store_chat_last(struct store *s, const char *appid, int64_t user_id, const char *openid,
+                    int64_t since, store_chat_cb cb, void *arg);
+/* how many of its messages from the account came after message id `read` */
+int store_chat_unread(struct store *s, const char *appid, int64_t user_id, const char *openid,
+                      int64_t since, int64_t read, int64_t *out);
+/* the newest message the user has read in a chat (0: none); put only moves it forward */
+int store_chat_read_get(struct store *s, int64_t user_id, const char *appid, int64_t *out);
+int store_chat_read_put(struct store *s, int64_t user_id, const char *appid, int64_t id);
 int store_mass_target_insert(struct store *s, int64_t message_id, int64_t user_id);
 /* the newest chat message id (0 when none) */
 int store_chat_max_id(struct store *s, int64_t *out);

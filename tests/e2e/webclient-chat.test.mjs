@@ -116,6 +116,49 @@ describe('the chat in the web client', { skip: SKIP || false }, () => {
         }
     });
 
+    it('lists chats newest first with their last message, time and unread count, kept fresh while open', async () => {
+        const c = await chat();
+        const other = await wiredAccount(srv);
+        await client.follow(srv, c.u, other.acct.appid);
+        const tok = (await srv.token(c.w.acct.appid, c.w.acct.secret)).access_token;
+        const openid = (await srv.get(`/cgi-bin/user/get?access_token=${tok}`)).body.data.openid[0];
+        await client.text(srv, c.u, c.w.acct.appid, 'hello'); // opens the window for custom sends
+        const send = (content) => srv.post(`/cgi-bin/message/custom/send?access_token=${tok}`, { touser: openid, msgtype: 'text', text: { content } });
+        assert.equal((await send('first news')).body.errcode, 0);
+        assert.equal((await send('second news')).body.errcode, 0);
+        // over the API
+        const api = await srv.get('/client/v1/chats', { headers: c.u.auth });
+        const mine = api.body.accounts.find((a) => a.appid === c.w.acct.appid);
+        assert.equal(mine.unread, 2, api.text);
+        assert.equal(mine.last.body.content, 'second news');
+        assert.equal(api.body.accounts.find((a) => a.appid === other.acct.appid).last, null);
+        try {
+            await c.page.goto(`${srv.url}/app/`);
+            const row = c.page.locator(`.lj-chatrow[data-appid="${c.w.acct.appid}"]`);
+            await row.waitFor();
+            assert.equal(await c.page.locator('.lj-chatrow').first().getAttribute('data-appid'), c.w.acct.appid, 'the newest chat comes first');
+            assert.equal(await row.locator('.lj-chatrow__badge').textContent(), '2');
+            assert.equal(await row.locator('.lj-chatrow__last').textContent(), 'second news');
+            assert.ok((await row.locator('.lj-chatrow__time').textContent()).length > 0);
+            // reading the chat clears the count
+            await Promise.all([c.page.waitForURL((x) => x.pathname === '/app/chat'), row.click()]);
+            await c.page.locator('.lj-msg_account').last().waitFor();
+            await c.page.goto(`${srv.url}/app/`);
+            await row.waitFor();
+            for (let i = 0; (await row.locator('.lj-chatrow__badge').count()) > 0 && i < 40; i++)
+                await c.page.waitForTimeout(100);
+            assert.equal(await row.locator('.lj-chatrow__badge').count(), 0, 'read: no count');
+            // a message arriving while the list is open shows up by itself
+            assert.equal((await send('third news')).body.errcode, 0);
+            await row.locator('.lj-chatrow__badge', { hasText: '1' }).waitFor({ timeout: 10000 });
+            assert.equal(await row.locator('.lj-chatrow__last').textContent(), 'third news');
+            if (process.env.LIANJIE_SCREENSHOTS)
+                await c.page.screenshot({ path: `${process.env.LIANJIE_SCREENSHOTS}/chats.png` });
+        } finally {
+            await c.context.close();
+        }
+    });
+
     it('sends LOCATION once on entering for location_report 1, and every 5 s for 2', async () => {
         const geo = { geolocation: { latitude: 23.1291, longitude: 113.2644, accuracy: 30 }, permissions: ['geolocation'] };
         const once = await chat({ location_report: 1 }, geo);

@@ -8,6 +8,7 @@
 #include "store/store.h"
 #include "store/migrations.h"
 #include "store/store_menus.h"
+#include "store/store_chat.h"
 #include "store/db.h"
 #include "util/err.h"
 
@@ -764,5 +765,51 @@ Test(store_pg, text_that_is_not_utf8_finds_nothing_and_is_stored_mended)
     cr_assert_eq(store_meta_get(s, "k\xef\xbf\xbd", out, sizeof(out)), 0);
     cr_assert_str_eq(out, "v\xef\xbf\xbd");
     cr_assert(store_is_shared(s));
+    finish();
+}
+
+static void keep_last(void *arg, const struct chat_msg *m)
+{
+    *(int64_t *)arg = m->id;
+}
+
+static int64_t chat_msg(int64_t user_id, int dir, int64_t at)
+{
+    struct chat_msg m;
+    memset(&m, 0, sizeof(m));
+    snprintf(m.appid, sizeof(m.appid), "wxchat");
+    m.user_id = user_id;
+    m.dir = dir;
+    snprintf(m.source, sizeof(m.source), dir ? "custom" : "user");
+    snprintf(m.msgtype, sizeof(m.msgtype), "text");
+    static char body[] = "{\"content\":\"hi\"}";
+    m.body = body;
+    m.created_at = at;
+    cr_assert_eq(store_chat_insert(s, &m), 0);
+    return m.id;
+}
+
+/* the chats list: a chat's newest message, and how many from the account came after the
+ * user's read mark, which only moves forward */
+STORE_TEST(chat_last_message_unread_counts_and_read_marks)
+{
+    open_store();
+    cr_assert_eq(store_begin(s), 0);
+    int64_t a = chat_msg(7, 0, 100), b = chat_msg(7, 1, 101), c = chat_msg(7, 1, 102);
+    chat_msg(8, 1, 103); /* another user's chat */
+    int64_t last = 0, unread = -1, mark = -1;
+    cr_assert_eq(store_chat_last(s, "wxchat", 7, "o7", 0, keep_last, &last), 0);
+    cr_assert_eq(last, c);
+    cr_assert_eq(store_chat_read_get(s, 7, "wxchat", &mark), 0);
+    cr_assert_eq(mark, 0);
+    cr_assert_eq(store_chat_unread(s, "wxchat", 7, "o7", 0, mark, &unread), 0);
+    cr_assert_eq(unread, 2, "the account's two messages; the user's own is not unread");
+    cr_assert_eq(store_chat_read_put(s, 7, "wxchat", b), 0);
+    cr_assert_eq(store_chat_read_put(s, 7, "wxchat", a), 0, "an older mark is no move back");
+    cr_assert_eq(store_chat_read_get(s, 7, "wxchat", &mark), 0);
+    cr_assert_eq(mark, b);
+    cr_assert_eq(store_chat_unread(s, "wxchat", 7, "o7", 0, mark, &unread), 0);
+    cr_assert_eq(unread, 1);
+    cr_assert_eq(store_commit(s), 0);
     finish();
 }

@@ -125,7 +125,19 @@
         } else if (added) { /* the reader is further up: say so instead of moving */
             pill.hidden = false;
         }
+        if (added)
+            markRead();
     }
+
+    // the chats list counts what came after the newest message shown here
+    function markRead() {
+        const newest = Math.max(0, ...[...state.seen].filter((x) => typeof x === 'number'));
+        if (document.hidden || newest <= (state.read || 0))
+            return;
+        state.read = newest;
+        LJ.post('/client/v1/chats/read', { appid, id: newest }).catch(() => {});
+    }
+    document.addEventListener('visibilitychange', markRead);
 
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
