@@ -199,6 +199,11 @@ int api_client_menu_click(struct req *r);
 int api_client_scan(struct req *r);
 int api_client_media(struct req *r);
 int api_client_chat_read(struct req *r);
+/* the Me tab (api_me.c) */
+int api_client_me_authorized(struct req *r);
+int api_client_me_revoke(struct req *r);
+int api_client_me_profile(struct req *r);
+int api_client_me_password(struct req *r);
 int api_client_scan_peek(struct req *r);
 
 /* api_chat.c: the user side of messaging */

@@ -19,6 +19,7 @@ static const struct {
     {"/app/accounts", "accounts.html"},
     {"/app/authorizations", "authorizations.html"},
     {"/app/chat", "chat.html"},
+    {"/app/me", "me.html"},
     {"/app/history", "history.html"},
     {"/app/scan", "scan.html"},
 };

@@ -192,8 +192,10 @@ const char *const store_migrations[] = {
     /* 14: a password change ends the user's sessions, found by user */
     "CREATE INDEX sessions_user ON sessions(user_id);",
     /* 15: the newest message a user has read in each chat, for the unread counts */
-    "CREATE TABLE chat_reads(user_id INTEGER NOT NULL, appid TEXT NOT NULL,"
-    " last_read INTEGER NOT NULL, PRIMARY KEY(user_id, appid));",
+    ("CREATE TABLE chat_reads(user_id INTEGER NOT NULL, appid TEXT NOT NULL,"
+     " last_read INTEGER NOT NULL, PRIMARY KEY(user_id, appid));"),
+    /* 16: a user revokes a website's web authorization: its tokens, found by user */
+    "CREATE INDEX oauth_tokens_user ON oauth_tokens(user_id, appid);",
 };
 
 const int store_migration_count = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -241,6 +241,17 @@ int store_oauth_grant_get(struct store *s, const char *appid, int64_t user_id, c
                           size_t cap);
 int store_oauth_grant_put(struct store *s, const char *appid, int64_t user_id, const char *scope,
                           int64_t now);
+/* a website or account the user let see them through web authorization */
+struct oauth_grant {
+    char appid[19];
+    char scope[64];
+    int64_t granted_at;
+};
+typedef void (*store_grant_cb)(void *arg, const struct oauth_grant *g);
+int store_oauth_grant_list(struct store *s, int64_t user_id, store_grant_cb cb, void *arg);
+/* ends a grant and every web authorization token of it: 0 or ERR_NOT_FOUND */
+int store_oauth_revoke(struct store *s, const char *appid, int64_t user_id);
+int store_user_set_nickname(struct store *s, int64_t id, const char *nickname);
 int store_qr_login_insert(struct store *s, const struct qr_login *q);
 int store_qr_login_get(struct store *s, const char *uuid, struct qr_login *out);
 int store_qr_login_update(struct store *s, const struct qr_login *q);

@@ -513,6 +513,43 @@ int store_oauth_grant_put(struct store *s, const char *appid, int64_t user_id, c
                 "titi", appid, user_id, scope, now);
 }
 
+static void fill_grant(struct dbst *st, struct oauth_grant *g)
+{
+    db_col_text(st, 0, g->appid, sizeof(g->appid));
+    db_col_text(st, 1, g->scope, sizeof(g->scope));
+    g->granted_at = db_int64(st, 2);
+}
+
+int store_oauth_grant_list(struct store *s, int64_t user_id, store_grant_cb cb, void *arg)
+{
+    return DB_ROWS(s,
+                   db_query(s,
+                            "SELECT appid, scope, granted_at FROM oauth_grants WHERE user_id = $1"
+                            " ORDER BY granted_at DESC, appid",
+                            "i", user_id),
+                   struct oauth_grant, fill_grant, cb, arg);
+}
+
+int store_oauth_revoke(struct store *s, const char *appid, int64_t user_id)
+{
+    int rc =
+        EXEC(s, "DELETE FROM oauth_grants WHERE appid = $1 AND user_id = $2", "ti", appid, user_id);
+    if (rc == 0 && db_changes(s) == 0)
+        return ERR_NOT_FOUND;
+    if (rc == 0)
+        rc = EXEC(s, "DELETE FROM oauth_tokens WHERE user_id = $2 AND appid = $1", "ti", appid,
+                  user_id);
+    return rc;
+}
+
+int store_user_set_nickname(struct store *s, int64_t id, const char *nickname)
+{
+    int rc = EXEC(s, "UPDATE users SET nickname = $2 WHERE id = $1", "it", id, nickname);
+    if (rc == 0 && db_changes(s) == 0)
+        return ERR_NOT_FOUND;
+    return rc;
+}
+
 #define QR_COLS "uuid, appid, redirect_uri, state, user_id, status, code, expires_at"
 
 static void fill_qr(struct dbst *st, void *out)

@@ -418,6 +418,7 @@
         ['chats', '/app', 'Chats'],
         ['accounts', '/app/accounts', 'Accounts'],
         ['scan', '/app/scan', 'Scan'],
+        ['me', '/app/me', 'Me'],
     ];
 
     function tabbar() {
