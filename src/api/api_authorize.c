@@ -163,8 +163,12 @@ int api_oauth_authorize(struct req *r)
     int64_t uid;
     if (authorize_preamble(r, &q, &a, &uid) != 0)
         return 0;
+    /* forcePopup=true asks again even when the user allowed it before */
+    char force[8] = "";
+    int ask_again =
+        req_query(r, "forcePopup", force, sizeof(force)) > 0 && strcmp(force, "true") == 0;
     if (!oauth_scope_has(q.scope, "snsapi_userinfo") ||
-        oauth_granted(r->rd, q.appid, uid, "snsapi_userinfo"))
+        (!ask_again && oauth_granted(r->rd, q.appid, uid, "snsapi_userinfo")))
         return approve(r, &q, uid);
     consent_page(r, &q, &a);
     return 0;

@@ -417,6 +417,11 @@ describe('web authorization: sign-in, authorize, consent, sns APIs, qrconnect', 
             assert.equal(g3.openid, want.openid);
             assert.notEqual(g3.access_token, g.access_token);
             assert.equal((await userinfo(srv, g3.access_token, g3.openid)).body.nickname, u.nickname);
+            // forcePopup=true asks again though it was allowed before; false leaves it silent
+            const forced = await get(srv, authorizePath({ ...params, state: 'f', forcePopup: 'true' }), cookie);
+            consentPage(forced);
+            const notForced = await get(srv, authorizePath({ ...params, state: 'nf', forcePopup: 'false' }), cookie);
+            assert.equal(notForced.status, 302);
 
             // ... but only for this user: another one still gets the consent page
             const other = await newUser(srv, 'other');
