@@ -65,6 +65,27 @@ describe('the chat in the web client', { skip: SKIP || false }, () => {
         }
     });
 
+    it('shows the menu first and toggles to the keyboard and back, as WeChat does', async () => {
+        const c = await chat();
+        try {
+            await c.open();
+            await c.page.locator('.lj-menu__button').waitFor();
+            assert.ok(await c.page.locator('#composer').isHidden(), 'the menu comes first');
+            await c.page.locator('#to-composer').click();
+            await c.page.locator('#text').waitFor();
+            assert.ok(await c.page.locator('#menu').isHidden());
+            assert.equal(await c.page.evaluate(() => document.activeElement.id), 'text', 'the keyboard is ready');
+            await c.page.locator('#text').fill('typed');
+            await c.page.locator('#send').click();
+            await c.page.locator('.lj-msg_user', { hasText: 'typed' }).waitFor();
+            await c.page.locator('#to-menu').click();
+            await c.page.locator('.lj-menu__button').waitFor();
+            assert.ok(await c.page.locator('#composer').isHidden());
+        } finally {
+            await c.context.close();
+        }
+    });
+
     it('takes away the menu and the composer when the user unfollows, and gives them back on follow', async () => {
         const c = await chat();
         try {

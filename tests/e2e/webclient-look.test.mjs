@@ -329,6 +329,7 @@ describe('web client look and keyboard', { skip: SKIP || false }, () => {
             const png = path.join(dir, 'p.png');
             writeFileSync(png, PNG1);
             const before = w.dev.received.length;
+            await page.locator('#to-composer').click(); // the account has a menu: to the keyboard
             await page.locator('#more').click();
             await page.locator('#send-image').setInputFiles(png);
             await page.locator('.lj-msg_user .lj-image img').last().waitFor();

@@ -20,10 +20,14 @@
         for (const c of $('composer').querySelectorAll('textarea, button'))
             c.disabled = !on;
         $('extras').hidden = $('extras').hidden || !on;
-        if (!on)
+        if (!on) {
             $('menu').hidden = true;
-        else if (!was && state.account)
+            $('composer').hidden = false;
+            $('to-menu').hidden = true;
+            state.hasMenu = false;
+        } else if (!was && state.account) {
             loadMenu();
+        }
         followBtn.textContent = on ? 'Unfollow' : 'Follow';
         followBtn.classList.toggle('weui-btn_primary', !on);
         followBtn.classList.toggle('weui-btn_default', !!on);
@@ -510,9 +514,25 @@
         const buttons = m && Array.isArray(m.button) ? m.button.filter((b) => b && typeof b === 'object') : [];
         if (!buttons.length)
             return;
-        menu.replaceChildren(...buttons.slice(0, 3).map(menuItem));
-        menu.hidden = false;
+        const toComposer = el('button', { type: 'button', class: 'lj-toggle lj-menu__toggle', id: 'to-composer', 'aria-label': 'Type a message', text: '⌨' });
+        toComposer.addEventListener('click', () => showMenu(false, true));
+        menu.replaceChildren(toComposer, ...buttons.slice(0, 3).map(menuItem));
+        state.hasMenu = true;
+        showMenu(true);
     }
+
+    /* as in WeChat: an account's menu, or the keyboard, one at a time; the menu first */
+    function showMenu(on, focus = false) {
+        closePopups();
+        menu.hidden = !on;
+        $('composer').hidden = on;
+        $('to-menu').hidden = !state.hasMenu;
+        if (on)
+            $('extras').hidden = true;
+        if (focus)
+            (on ? $('to-composer') : text).focus({ preventScroll: true });
+    }
+    $('to-menu').addEventListener('click', () => showMenu(true, true));
     document.addEventListener('click', (ev) => {
         if (!menu.contains(ev.target))
             closePopups();
