@@ -19,6 +19,8 @@ void api_set_demo_mode(int on);
 /* api_signin.c: the web client's sign-in page and cookie session */
 #define API_SESSION_COOKIE "lj_session"
 int api_cookie_user(struct req *r, int64_t *user_id);
+/* sets the cookie session (30 days, HttpOnly, SameSite=Lax) on the answer */
+void api_session_cookie(struct req *r, const char *token);
 /*
  * Signs in with the username and password of arg, heap memory of `size` bytes that begins
  * with a struct session_new: failures are limited per username and client address, the

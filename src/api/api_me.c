@@ -183,13 +183,8 @@ static int password_done(struct req *r, void *arg, int rc)
     struct user_change *c = arg;
     if (rc != 0)
         return rc;
-    if (!req_header(r, "authorization", &(size_t){0})) { /* the page's cookie session */
-        char cookie[256];
-        snprintf(cookie, sizeof(cookie),
-                 API_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d", c->s.token,
-                 SESSION_TTL);
-        http_add_header(r, "set-cookie", cookie);
-    }
+    if (!req_header(r, "authorization", &(size_t){0})) /* the page's cookie session */
+        api_session_cookie(r, c->s.token);
     struct buf b = BUF_INIT;
     buf_printf(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"session\":\"%s\",\"expires_at\":%lld}",
                c->s.token, (long long)c->s.expires_at);

@@ -25,6 +25,14 @@ int api_cookie_user(struct req *r, int64_t *user_id)
     return sessions_check(r->rd, tok, user_id);
 }
 
+void api_session_cookie(struct req *r, const char *token)
+{
+    char cookie[256];
+    snprintf(cookie, sizeof(cookie), COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d",
+             token, SESSION_TTL);
+    http_add_header(r, "set-cookie", cookie);
+}
+
 void api_login_redirect(struct req *r)
 {
     struct buf next = BUF_INIT, loc = BUF_INIT;
@@ -136,10 +144,7 @@ static int login_done(struct req *r, void *arg, int rc)
     }
     if (rc != 0)
         return rc;
-    char cookie[256];
-    snprintf(cookie, sizeof(cookie), COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d",
-             j->s.token, SESSION_TTL);
-    http_add_header(r, "set-cookie", cookie);
+    api_session_cookie(r, j->s.token);
     http_redirect(r, j->next);
     return 0;
 }

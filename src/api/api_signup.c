@@ -87,11 +87,7 @@ static int created(struct req *r, void *arg, int rc)
     if (rc != 0)
         return rc;
     if (j->page) {
-        char cookie[256];
-        snprintf(cookie, sizeof(cookie),
-                 API_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d", j->s.token,
-                 SESSION_TTL);
-        http_add_header(r, "set-cookie", cookie);
+        api_session_cookie(r, j->s.token);
         http_redirect(r, "/app/");
         return 0;
     }
