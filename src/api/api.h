@@ -18,6 +18,9 @@ void api_set_demo_mode(int on);
 
 /* api_signin.c: the web client's sign-in page and cookie session */
 #define API_SESSION_COOKIE "lj_session"
+/* closes a list answer begun as {"errcode":0,…,"key":[ and sends it when rc is 0; else
+ * drops it and returns rc for the router to answer */
+int api_send_list(struct req *r, int rc, struct buf *b);
 int api_cookie_user(struct req *r, int64_t *user_id);
 /* sets the cookie session (30 days, HttpOnly, SameSite=Lax) on the answer */
 void api_session_cookie(struct req *r, const char *token);

@@ -53,37 +53,25 @@ static void list_user_cb(void *arg, const struct user *u)
     render_user(b, u);
 }
 
-static int send_list(struct req *r, const char *key, int rc, struct buf *b)
-{
-    if (rc != 0) {
-        buf_release(b);
-        return rc;
-    }
-    buf_puts(b, "]}");
-    http_send_buf(r, b);
-    (void)key;
-    return 0;
-}
-
 int api_admin_open_accounts_list(struct req *r)
 {
     struct buf b = BUF_INIT;
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"open_accounts\":[");
-    return send_list(r, "open_accounts", store_open_account_list(r->rd, list_open_cb, &b), &b);
+    return api_send_list(r, store_open_account_list(r->rd, list_open_cb, &b), &b);
 }
 
 int api_admin_accounts_list(struct req *r)
 {
     struct buf b = BUF_INIT;
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"accounts\":[");
-    return send_list(r, "accounts", store_account_list(r->rd, list_account_cb, &b), &b);
+    return api_send_list(r, store_account_list(r->rd, list_account_cb, &b), &b);
 }
 
 int api_admin_users_list(struct req *r)
 {
     struct buf b = BUF_INIT;
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"users\":[");
-    return send_list(r, "users", store_user_list(r->rd, list_user_cb, &b), &b);
+    return api_send_list(r, store_user_list(r->rd, list_user_cb, &b), &b);
 }
 
 static int send_account(struct req *r, const struct account *a)

@@ -76,14 +76,7 @@ int api_client_accounts(struct req *r)
     struct buf b = BUF_INIT;
     struct acct_list l = {r, &b, q, 0};
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"accounts\":[");
-    int rc = store_account_list(r->rd, on_account, &l);
-    buf_puts(&b, "]}");
-    if (rc != 0) {
-        buf_release(&b);
-        return rc;
-    }
-    http_send_buf(r, &b);
-    return 0;
+    return api_send_list(r, store_account_list(r->rd, on_account, &l), &b);
 }
 
 static void render_msg(struct buf *b, const struct chat_msg *m);
@@ -169,14 +162,7 @@ int api_client_chats(struct req *r)
     struct buf b = BUF_INIT;
     struct acct_list l = {r, &b, "", 0};
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"accounts\":[");
-    int rc = store_follower_list_user(r->rd, r->user_id, on_followed, &l);
-    buf_puts(&b, "]}");
-    if (rc != 0) {
-        buf_release(&b);
-        return rc;
-    }
-    http_send_buf(r, &b);
-    return 0;
+    return api_send_list(r, store_follower_list_user(r->rd, r->user_id, on_followed, &l), &b);
 }
 
 /* ------------------------------------------------------------------ actions */

@@ -32,3 +32,14 @@ void api_set_demo_mode(int on)
 {
     demo_mode = on;
 }
+
+int api_send_list(struct req *r, int rc, struct buf *b)
+{
+    if (rc != 0) {
+        buf_release(b);
+        return rc;
+    }
+    buf_puts(b, "]}");
+    http_send_buf(r, b);
+    return 0;
+}

@@ -50,14 +50,7 @@ int api_client_me_authorized(struct req *r)
     struct buf b = BUF_INIT;
     struct grant_list l = {r, &b, 0};
     buf_puts(&b, "{\"errcode\":0,\"errmsg\":\"ok\",\"apps\":[");
-    int rc = store_oauth_grant_list(r->rd, r->user_id, on_grant, &l);
-    buf_puts(&b, "]}");
-    if (rc != 0) {
-        buf_release(&b);
-        return rc;
-    }
-    http_send_buf(r, &b);
-    return 0;
+    return api_send_list(r, store_oauth_grant_list(r->rd, r->user_id, on_grant, &l), &b);
 }
 
 struct user_change {
